@@ -1,0 +1,53 @@
+/** Shared helpers for benchmark scripts: timed closed-loop load and percentiles. */
+
+/** The p-th percentile (0–100) of sorted-ascending samples, nearest-rank. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Result of a closed-loop run: operations per second and latency percentiles in ms. */
+export interface LoadResult {
+  ops: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * Runs `clients` loops calling `op` back to back for `seconds` (after a short warm-up) and measures
+ * each call. Bounded in time: it stops by itself.
+ */
+export async function closedLoop(
+  clients: number,
+  seconds: number,
+  op: (i: number) => Promise<void>,
+): Promise<LoadResult> {
+  const warmUntil = performance.now() + 500;
+  const endAt = warmUntil + seconds * 1000;
+  const latencies: number[] = [];
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (;;) {
+        const t0 = performance.now();
+        if (t0 >= endAt) return;
+        await op(n++);
+        const t1 = performance.now();
+        if (t0 >= warmUntil) latencies.push(t1 - t0);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    ops: latencies.length,
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+/** Formats a number with a fixed count of decimals, right-aligned to `width`. */
+export function fmt(x: number, decimals = 0, width = 8): string {
+  return x.toFixed(decimals).padStart(width);
+}

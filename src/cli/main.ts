@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { GatehouseError } from '../errors.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerStart } from './commands/start.js';
+
+/**
+ * Runs the CLI and returns the exit code. Every failure ends as one line on stderr and a
+ * non-zero code; only the bin shim turns the code into the process's exit status.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('gatehouse')
+    .description('Human-in-the-loop gates, SLA review queue and verifiable audit for LLM outputs')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showSuggestionAfterError();
+  registerStart(program);
+  registerMigrate(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; commander already printed its message.
+      return err.exitCode;
+    }
+    const message = err instanceof GatehouseError ? err.message : (err as Error).message;
+    process.stderr.write(`gatehouse: ${message.split('\n')[0]}\n`);
+    return 1;
+  }
+}

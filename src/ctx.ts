@@ -1,0 +1,43 @@
+import type { Config } from './config.js';
+import type { Db } from './db/index.js';
+import type { GateSet } from './gates/index.js';
+import type { Batcher } from './intake/batcher.js';
+import type { PreparedIntake } from './intake/intake.js';
+import type { VerdictHub } from './intake/verdicts.js';
+import type { Policy } from './routing/index.js';
+
+/** Where log lines go; JSON lines on stderr in production, silent in tests. */
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** The policy in force, with its gates compiled. */
+export interface ActivePolicy {
+  doc: Policy;
+  gates: GateSet;
+}
+
+/** What every command receives first: nothing hides in module singletons. */
+export interface Ctx {
+  config: Config;
+  db: Db;
+  /** The current time; tests inject a fake clock. */
+  clock: () => Date;
+  log: Logger;
+  policy: () => ActivePolicy;
+  /** Group-commit writer for intake. */
+  intake: Batcher<PreparedIntake, void>;
+  verdicts: VerdictHub;
+  /** The tenant's PII hash key (cached: it never changes). */
+  tenantHashKey: (tenantId: string) => Promise<Uint8Array>;
+}
+
+/** Writes one JSON object per line to stderr. */
+export const stderrLogger: Logger = {
+  info: (msg, fields) => process.stderr.write(JSON.stringify({ level: 'info', msg, ...fields }) + '\n'),
+  error: (msg, fields) => process.stderr.write(JSON.stringify({ level: 'error', msg, ...fields }) + '\n'),
+};
+
+/** Drops every line. */
+export const silentLogger: Logger = { info: () => undefined, error: () => undefined };

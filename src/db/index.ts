@@ -1,0 +1,11 @@
+import type { Db } from './db.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+
+export type { Db, Queryable, QueryResult, Tx } from './db.js';
+export { migrate, pendingMigrations } from './migrate.js';
+
+/** Opens the PostgreSQL server at `databaseUrl` when given, otherwise the embedded store in `dataDir`. */
+export function openDb(opts: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+}

@@ -1,0 +1,80 @@
+import pg from 'pg';
+import type { Db, QueryResult, Tx } from './db.js';
+
+// int8 as a JS number, the same as PGlite gives, so both stores hand back identical rows.
+// Counts and ids we store as int8 stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** Opens a pool on a PostgreSQL server. `max` bounds the connections this process holds. */
+export async function openPostgres(url: string, max = 20): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // Fail at start, not at the first request, when the server is unreachable.
+  await pool.query('select 1');
+  const run = async <R>(
+    c: pg.Pool | pg.PoolClient,
+    sql: string,
+    params?: unknown[],
+  ): Promise<QueryResult<R>> => {
+    const res = await c.query(sql, params as unknown[]);
+    return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+  };
+  let listener: pg.Client | undefined;
+  const handlers = new Map<string, Set<(payload: string) => void>>();
+
+  async function ensureListener(): Promise<pg.Client> {
+    if (listener) return listener;
+    // LISTEN needs a connection of its own that stays open; pool clients come and go.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    client.on('notification', (msg) => {
+      for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
+    });
+    client.on('error', () => {
+      // A lost listener connection is reopened on the next listen; waiters fall back to their timeout.
+      listener = undefined;
+    });
+    listener = client;
+    return client;
+  }
+
+  return {
+    kind: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn({
+          query: (sql, params) => run(client, sql, params),
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+        });
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        await client.query('rollback').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, handler) {
+      const client = await ensureListener();
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      }
+      set.add(handler);
+      return async () => {
+        set.delete(handler);
+      };
+    },
+    async close() {
+      await listener?.end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { toAuditRows, type AuditInput } from '../audit/index.js';
+import type { Ctx } from '../ctx.js';
+import { GatehouseError } from '../errors.js';
+import { gateFacts, runGates } from '../gates/index.js';
+import type { Principal } from '../keys/index.js';
+import { route } from '../routing/index.js';
+import { findByIdempotencyKey, insertIntakes, type CaseRow, type TransactionRow } from './queries.js';
+import type { TransactionInput, TransactionView } from './schema.js';
+import { presentAsFirstSent } from './view.js';
+
+/** One accepted transaction, ready to be written with its batch. */
+export interface PreparedIntake {
+  /** The answer, sent once the batch has committed. */
+  view: TransactionView;
+  transaction: TransactionRow;
+  case: CaseRow | null;
+  audit: AuditInput[];
+}
+
+/** The answer to an intake: the view, and whether it replays an earlier request. */
+export interface IntakeResult {
+  view: TransactionView;
+  replayed: boolean;
+}
+
+/**
+ * Accepts one transaction: runs the gates, routes it, opens a case when it must be held, and
+ * writes all of it with its audit entries before answering. A repeated `idempotencyKey` with the
+ * same body replays the first answer; with another body it is `idempotency_conflict`.
+ */
+export async function acceptTransaction(
+  ctx: Ctx,
+  by: Principal,
+  input: TransactionInput,
+  idempotencyKey?: string,
+): Promise<IntakeResult> {
+  const requestHash = idempotencyKey ? hashRequest(input) : null;
+  if (idempotencyKey && requestHash) {
+    const replay = await replayIdempotent(ctx, by.tenantId, idempotencyKey, requestHash);
+    if (replay) return replay;
+  }
+  const prepared = await prepareIntake(ctx, by, input, idempotencyKey ?? null, requestHash);
+  try {
+    await ctx.intake.submit(prepared);
+  } catch (err) {
+    // A concurrent request with the same key won the race: answer as a replay of it.
+    if (idempotencyKey && requestHash && isUniqueViolation(err)) {
+      const replay = await replayIdempotent(ctx, by.tenantId, idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    throw err;
+  }
+  return { view: prepared.view, replayed: false };
+}
+
+async function replayIdempotent(
+  ctx: Ctx,
+  tenantId: string,
+  key: string,
+  hash: string,
+): Promise<IntakeResult | undefined> {
+  const found = await findByIdempotencyKey(ctx.db, tenantId, key);
+  if (!found) return undefined;
+  if (found.request_hash !== hash) {
+    throw new GatehouseError(
+      'idempotency_conflict',
+      `Idempotency-Key "${key}" was first used with a different body`,
+    );
+  }
+  return { view: presentAsFirstSent(found), replayed: true };
+}
+
+async function prepareIntake(
+  ctx: Ctx,
+  by: Principal,
+  input: TransactionInput,
+  idempotencyKey: string | null,
+  requestHash: string | null,
+): Promise<PreparedIntake> {
+  const policy = ctx.policy();
+  const now = ctx.clock();
+  const at = now.toISOString();
+  const id = uuidv7();
+  const gates = runGates(
+    policy.gates,
+    { prompt: input.prompt, output: input.output },
+    {
+      hmacKey: await ctx.tenantHashKey(by.tenantId),
+    },
+  );
+  const decision = route(policy.doc, {
+    workflow: input.workflow ?? null,
+    confidence: input.confidence ?? null,
+    model: input.model ?? null,
+    metadata: input.metadata ?? {},
+    telemetry: input.telemetry ?? {},
+    gates: gateFacts(gates.results),
+  });
+  const verdict =
+    decision.action === 'release' ? 'released' : decision.action === 'block' ? 'blocked' : 'held';
+  const caseId = verdict === 'held' ? uuidv7() : null;
+  const view: TransactionView = {
+    id,
+    verdict,
+    output: verdict === 'released' ? gates.output : null,
+    gates: gates.results,
+    risk_class: decision.risk_class,
+    reason: decision.reason,
+    action: decision.action,
+    case_id: caseId,
+    policy_version: policy.doc.version,
+    matched_rules: decision.matched_rules,
+    created_at: at,
+    decided_at: verdict === 'held' ? null : at,
+  };
+  const transaction: TransactionRow = {
+    tenant_id: by.tenantId,
+    id,
+    idempotency_key: idempotencyKey,
+    request_hash: requestHash,
+    workflow: input.workflow ?? null,
+    verdict,
+    risk_class: decision.risk_class,
+    reason: decision.reason,
+    action: decision.action,
+    prompt: input.prompt,
+    redacted_prompt: gates.prompt,
+    output: input.output,
+    redacted_output: gates.output,
+    released_output: view.output,
+    model: input.model ?? null,
+    parameters: input.parameters ?? null,
+    confidence: input.confidence ?? null,
+    metadata: input.metadata ?? {},
+    telemetry: input.telemetry ?? {},
+    gates: gates.results,
+    policy_version: policy.doc.version,
+    matched_rules: decision.matched_rules,
+    case_id: caseId,
+    created_at: at,
+    decided_at: view.decided_at,
+  };
+  const kase: CaseRow | null = caseId
+    ? {
+        tenant_id: by.tenantId,
+        id: caseId,
+        transaction_id: id,
+        status: 'open',
+        level: decision.level,
+        risk_class: decision.risk_class,
+        risk_rank: decision.risk_rank,
+        reason: decision.reason,
+        sla_minutes: decision.sla_minutes,
+        created_at: at,
+        entered_at: at,
+        due_at: new Date(now.getTime() + decision.sla_minutes * 60_000).toISOString(),
+      }
+    : null;
+  const entry = (kind: string, body: Record<string, unknown>, caseRef: string | null = null): AuditInput => ({
+    tenantId: by.tenantId,
+    kind,
+    transactionId: id,
+    caseId: caseRef,
+    actor: by.keyId,
+    at: now,
+    body,
+  });
+  const audit = [
+    entry('transaction.received', { ...input, idempotency_key: idempotencyKey }),
+    entry('gates.evaluated', {
+      results: gates.results,
+      redacted_output: gates.output,
+      redacted_prompt: gates.prompt,
+    }),
+    entry('transaction.routed', { policy_version: policy.doc.version, ...decision, verdict }),
+  ];
+  if (kase) audit.push(entry('case.opened', { ...kase }, kase.id));
+  return { view, transaction, case: kase, audit };
+}
+
+/** Writes a batch of prepared intakes atomically, in one statement and one round trip. */
+export async function writeIntakes(ctx: Pick<Ctx, 'db'>, items: PreparedIntake[]): Promise<void[]> {
+  await insertIntakes(ctx.db, {
+    transactions: items.map((i) => i.transaction),
+    cases: items.flatMap((i) => (i.case ? [i.case] : [])),
+    audit: toAuditRows(items.flatMap((i) => i.audit)),
+  });
+  return items.map(() => undefined);
+}
+
+/** SHA-256 of the body with object keys sorted, so key order does not make two bodies differ. */
+export function hashRequest(input: unknown): string {
+  return createHash('sha256').update(canonicalJson(input)).digest('hex');
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return '[' + v.map(canonicalJson).join(',') + ']';
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return '{' + entries.map(([k, x]) => JSON.stringify(k) + ':' + canonicalJson(x)).join(',') + '}';
+  }
+  return JSON.stringify(v);
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
+}

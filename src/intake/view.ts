@@ -1,0 +1,29 @@
+import type { StoredTransaction } from './queries.js';
+import type { TransactionView } from './schema.js';
+
+/** A transaction as the API shows it now: the output only once released. */
+export function present(row: StoredTransaction): TransactionView {
+  return {
+    id: row.id,
+    verdict: row.verdict,
+    output: row.verdict === 'released' ? row.released_output : null,
+    gates: row.gates as TransactionView['gates'],
+    risk_class: row.risk_class,
+    reason: row.reason,
+    action: row.action as TransactionView['action'],
+    case_id: row.case_id,
+    policy_version: row.policy_version,
+    matched_rules: row.matched_rules,
+    created_at: new Date(row.created_at).toISOString(),
+    decided_at: row.decided_at ? new Date(row.decided_at).toISOString() : null,
+  };
+}
+
+/**
+ * The transaction as intake first answered it, for replaying an Idempotency-Key: routing's action
+ * fixed the first verdict, and only a held transaction changes afterwards.
+ */
+export function presentAsFirstSent(row: StoredTransaction): TransactionView {
+  if (row.action !== 'review') return present(row);
+  return { ...present(row), verdict: 'held', output: null, decided_at: null };
+}

@@ -1,0 +1,1 @@
+export { claimNextCase, levelsFor, type CaseCard } from './claim.js';

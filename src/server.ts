@@ -1,0 +1,101 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import type { ActivePolicy, Ctx, Logger } from './ctx.js';
+import { migrate, openDb, type Db } from './db/index.js';
+import { compileGates } from './gates/index.js';
+import { createApp } from './http/app.js';
+import {
+  createBatcher,
+  createVerdictHub,
+  tenantHashKey,
+  writeIntakes,
+  type PreparedIntake,
+} from './intake/index.js';
+import { bootstrapAdmin } from './keys/index.js';
+import { loadPolicyFile } from './routing/index.js';
+
+/** Loads and validates a policy file with its gates. */
+export function loadActivePolicy(path: string): ActivePolicy {
+  const doc = loadPolicyFile(path);
+  return { doc, gates: compileGates(doc.gates) };
+}
+
+/** Assembles a Ctx on an open, migrated database. */
+export async function createCtx(opts: {
+  config: Config;
+  db: Db;
+  log: Logger;
+  clock?: () => Date;
+}): Promise<Ctx> {
+  const policy = loadActivePolicy(opts.config.policy);
+  const hashKeys = new Map<string, Promise<Uint8Array>>();
+  const ctx: Ctx = {
+    config: opts.config,
+    db: opts.db,
+    clock: opts.clock ?? (() => new Date()),
+    log: opts.log,
+    policy: () => policy,
+    // PGlite is one connection, so one batch at a time. On a server two overlap: one commits while
+    // the next gathers, and fewer, larger batches cost fewer round trips per transaction.
+    intake: createBatcher<PreparedIntake, void>({
+      write: (items) => writeIntakes({ db: opts.db }, items),
+      concurrency: opts.db.kind === 'pglite' ? 1 : 2,
+    }),
+    verdicts: await createVerdictHub(opts.db),
+    tenantHashKey: (tenantId) => {
+      let key = hashKeys.get(tenantId);
+      if (!key) {
+        key = tenantHashKey(opts.db, tenantId);
+        key.catch(() => hashKeys.delete(tenantId));
+        hashKeys.set(tenantId, key);
+      }
+      return key;
+    },
+  };
+  return ctx;
+}
+
+/** A running server: its URL, its context, and how to stop it cleanly. */
+export interface RunningServer {
+  url: string;
+  ctx: Ctx;
+  adminKey?: { generated?: string; keyFile?: string };
+  close(): Promise<void>;
+}
+
+/** Opens the store, migrates, makes sure an admin key exists, and listens. */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(db);
+    const ctx = await createCtx({ config, db, log });
+    const adminKey = await bootstrapAdmin(ctx);
+    const app = createApp(ctx);
+    const server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      url: `http://${host}:${port}`,
+      ctx,
+      adminKey,
+      async close() {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const http = server as unknown as { closeIdleConnections(): void; closeAllConnections(): void };
+        http.closeIdleConnections();
+        // Wakes long-polls so they answer with the current verdict instead of holding the close.
+        await ctx.verdicts.close();
+        const force = setTimeout(() => http.closeAllConnections(), 5_000);
+        await closed;
+        clearTimeout(force);
+        await ctx.intake.drain();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,30 @@
+export {
+  budgetConsumed,
+  budgetRemaining,
+  burnRate,
+  errorBudget,
+  parseTarget,
+  type SloTarget,
+} from './error-budget.js';
+export {
+  DEFAULT_ALERT_RULES,
+  alertDedupKey,
+  buildAlertTable,
+  evaluateAlerts,
+  fractionToDecimal,
+  nextAlertState,
+  type AlertEvaluation,
+  type AlertRule,
+  type AlertState,
+  type AlertThreshold,
+  type AlertTransition,
+  type Fraction,
+  type WindowCounts,
+} from './alerts.js';
+export {
+  binomialCdf,
+  binomialTest,
+  criticalK,
+  type BinomialTestInput,
+  type BinomialTestResult,
+} from './binomial.js';
