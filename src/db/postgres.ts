@@ -8,6 +8,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 /** Opens a pool on a PostgreSQL server. `max` bounds the connections this process holds. */
 export async function openPostgres(url: string, max = 20): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max });
+  // An idle pooled connection the server closed (restart, failover, a DBA's terminate) is
+  // dropped by the pool and replaced on demand; without a listener the error would end the process.
+  pool.on('error', () => undefined);
   // Fail at start, not at the first request, when the server is unreachable.
   await pool.query('select 1');
   const run = async <R>(
