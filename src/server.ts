@@ -14,6 +14,8 @@ import {
 } from './intake/index.js';
 import { bootstrapAdmin } from './keys/index.js';
 import { loadPolicyFile } from './routing/index.js';
+import { startScheduler } from './scheduler/index.js';
+import { TASKS } from './scheduler/tasks.js';
 
 /** Loads and validates a policy file with its gates. */
 export function loadActivePolicy(path: string): ActivePolicy {
@@ -64,17 +66,29 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How a server is started beyond its config: tests inject a clock and drive the scheduler by hand. */
+export interface StartOptions {
+  clock?: () => Date;
+  /** Run scheduled tasks on timers (default true); tests turn it off and call `runTasksOnce`. */
+  scheduler?: boolean;
+}
+
 /** Opens the store, migrates, makes sure an admin key exists, and listens. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger,
+  opts: StartOptions = {},
+): Promise<RunningServer> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(db);
-    const ctx = await createCtx({ config, db, log });
+    const ctx = await createCtx({ config, db, log, clock: opts.clock });
     const adminKey = await bootstrapAdmin(ctx);
     const app = createApp(ctx);
     const server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     });
+    const scheduler = opts.scheduler === false ? undefined : startScheduler(ctx, TASKS);
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
@@ -82,6 +96,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       ctx,
       adminKey,
       async close() {
+        await scheduler?.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         const http = server as unknown as { closeIdleConnections(): void; closeAllConnections(): void };
         http.closeIdleConnections();

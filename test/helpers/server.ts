@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { resolveConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/ctx.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
 import { freshStore, type TestStore } from './store.js';
 
 /** The admin key every test server starts with. */
@@ -22,7 +22,10 @@ export interface TestServer extends RunningServer {
 }
 
 /** Starts Gatehouse in this process for a test; `stop` closes it and drops the store. */
-export async function startTestServer(overrides: Record<string, unknown> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Record<string, unknown> = {},
+  opts: StartOptions = {},
+): Promise<TestServer> {
   const store = await freshStore();
   const config = resolveConfig(
     {
@@ -34,7 +37,7 @@ export async function startTestServer(overrides: Record<string, unknown> = {}): 
     },
     {},
   );
-  const server = await startServer(config, silentLogger);
+  const server = await startServer(config, silentLogger, opts);
   const api: TestServer['api'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.key !== '') headers.authorization = `Bearer ${opts.key ?? ADMIN_KEY}`;

@@ -1,0 +1,4 @@
+import type { ScheduledTask } from './index.js';
+
+/** Every domain's time-based work; each domain adds its tasks here. */
+export const TASKS: readonly ScheduledTask[] = [];
