@@ -83,9 +83,15 @@ async function prepareIntake(
   const now = ctx.clock();
   const at = now.toISOString();
   const id = uuidv7();
-  const gates = runGates(
+  const gates = await runGates(
     policy.gates,
-    { prompt: input.prompt, output: input.output },
+    {
+      prompt: input.prompt,
+      output: input.output,
+      confidence: input.confidence ?? null,
+      workflow: input.workflow ?? null,
+      metadata: input.metadata ?? {},
+    },
     {
       hmacKey: await ctx.tenantHashKey(by.tenantId),
     },

@@ -1,3 +1,4 @@
+import { COMMON_KEYS, fail, isRecord, readStrings, rejectUnknownKeys } from '../config-path.js';
 import { ENTITY_TYPES, type EntityType } from './recognizer.js';
 
 /**
@@ -22,7 +23,12 @@ export interface PiiConfig {
   operators?: Record<string, RedactOperator>;
   /** Words read on each side of a span for context cues. */
   context_window?: number;
+  /** API-key roles that may reveal a vaulted original (default `sme`, `admin`). */
+  reveal_roles?: string[];
 }
+
+/** Roles that may reveal vaulted originals when the policy names none. */
+export const DEFAULT_REVEAL_ROLES: readonly string[] = ['sme', 'admin'];
 
 const KNOWN_ENTITIES: ReadonlySet<string> = new Set(ENTITY_TYPES);
 const OPERATOR_KEYS: Record<RedactOperator['type'], readonly string[]> = {
@@ -31,21 +37,6 @@ const OPERATOR_KEYS: Record<RedactOperator['type'], readonly string[]> = {
   hash: ['type'],
   vault: ['type'],
 };
-
-/** True for a YAML/JSON mapping (not null, not an array). */
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function fail(path: string, detail: string): never {
-  throw new Error(`${path}: ${detail}`);
-}
-
-function rejectUnknownKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) fail(`${path}.${key}`, `unknown key (expected one of ${allowed.join(', ')})`);
-  }
-}
 
 function parseEntities(value: unknown, path: string): EntityType[] {
   if (!Array.isArray(value)) fail(path, 'must be a list of entity types');
@@ -99,7 +90,11 @@ function parseOperators(value: unknown, path: string): Record<string, RedactOper
 export function parsePiiConfig(obj: unknown, path = 'gates.pii'): PiiConfig {
   if (obj === undefined || obj === null) return {};
   if (!isRecord(obj)) fail(path, 'must be a mapping');
-  rejectUnknownKeys(obj, ['entities', 'min_score', 'operators', 'context_window'], path);
+  rejectUnknownKeys(
+    obj,
+    ['entities', 'min_score', 'operators', 'context_window', 'reveal_roles', ...COMMON_KEYS],
+    path,
+  );
   const config: PiiConfig = {};
   if (obj.entities !== undefined) config.entities = parseEntities(obj.entities, `${path}.entities`);
   if (obj.min_score !== undefined) {
@@ -115,5 +110,7 @@ export function parsePiiConfig(obj: unknown, path = 'gates.pii'): PiiConfig {
     }
     config.context_window = w;
   }
+  if (obj.reveal_roles !== undefined)
+    config.reveal_roles = readStrings(obj.reveal_roles, `${path}.reveal_roles`);
   return config;
 }

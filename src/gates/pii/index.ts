@@ -3,7 +3,7 @@
  * where one exists, and redacts them with the operator the policy chooses per entity.
  * The only file other domains import.
  */
-export { parsePiiConfig, type PiiConfig, type RedactOperator } from './config.js';
+export { DEFAULT_REVEAL_ROLES, parsePiiConfig, type PiiConfig, type RedactOperator } from './config.js';
 export { detectPii, DEFAULT_MIN_SCORE } from './detect.js';
 export { DEFAULT_CONTEXT_WINDOW } from './context.js';
 export { redactText, type RedactKeys } from './redact.js';

@@ -1,0 +1,52 @@
+import type { FindingTarget } from './types.js';
+
+/** A prompt: one string, or chat messages including the system message. */
+export type Prompt = string | { role: string; content: string }[];
+
+/** One piece of text a gate scans, and where its findings point. */
+export interface Segment {
+  text: string;
+  target: FindingTarget;
+  /** The message index, for a message-list prompt. */
+  message?: number;
+  /** The message role, for a message-list prompt. */
+  role?: string;
+}
+
+/** The prompt's texts as segments: one for a string, one per message for a list. */
+export function promptSegments(prompt: Prompt): Segment[] {
+  if (typeof prompt === 'string') return [{ text: prompt, target: 'prompt' }];
+  return prompt.map((m, message) => ({ text: m.content, target: 'prompt', message, role: m.role }));
+}
+
+/** Every text the prompt carries, joined with newlines (for "was this supplied?" checks). */
+export function promptText(prompt: Prompt): string {
+  return typeof prompt === 'string' ? prompt : prompt.map((m) => m.content).join('\n');
+}
+
+/** Escapes a literal for use inside a RegExp. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Compiles phrases into one case-insensitive, global regex matching whole words only: a phrase
+ * ending in `*` matches as a stem ("refund*" → "refunds", "refunded"); spaces match any run of
+ * whitespace. Null for an empty list.
+ */
+export function compilePhrases(phrases: readonly string[]): RegExp | null {
+  if (phrases.length === 0) return null;
+  const parts = phrases.map((p) => {
+    const stem = p.endsWith('*');
+    const body = (stem ? p.slice(0, -1) : p).trim().split(/\s+/).map(escapeRegExp).join('\\s+');
+    return stem ? `${body}[\\p{L}\\p{N}]*` : body;
+  });
+  // Longest first, so "credit card" wins over "card" at the same position.
+  parts.sort((a, b) => b.length - a.length);
+  return new RegExp(`(?<![\\p{L}\\p{N}_])(?:${parts.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
+}
+
+/** Combines independent risk weights: 1 − Π(1 − wᵢ), in [0, 1]. */
+export function combineRisk(weights: readonly number[]): number {
+  return 1 - weights.reduce((keep, w) => keep * (1 - w), 1);
+}
