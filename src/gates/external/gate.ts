@@ -26,18 +26,19 @@ async function callOnce(config: ExternalConfig, body: string, budget: AbortSigna
       signal,
     });
   } catch (err) {
-    if (budget.aborted) throw new Error('over its time budget');
+    if (budget.aborted) throw new Error('over its time budget', { cause: err });
     const timedOut = (err as Error).name === 'TimeoutError';
     throw new Retryable(
       timedOut ? `no answer within ${config.timeout_ms} ms` : `request failed: ${(err as Error).message}`,
+      { cause: err },
     );
   }
   let text: string;
   try {
     text = await res.text();
   } catch (err) {
-    if (budget.aborted) throw new Error('over its time budget');
-    throw new Retryable(`reading the answer failed: ${(err as Error).message}`);
+    if (budget.aborted) throw new Error('over its time budget', { cause: err });
+    throw new Retryable(`reading the answer failed: ${(err as Error).message}`, { cause: err });
   }
   if (res.status === 429 || res.status >= 500) throw new Retryable(`HTTP ${res.status}`);
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -81,12 +82,13 @@ export function createExternalGate(
             attempt > 0
               ? `${(err as Error).message} (after ${attempt + 1} attempts)`
               : (err as Error).message,
+            { cause: err },
           );
         }
         await sleep(config.backoff_ms * (attempt + 1), budget).catch(() => undefined);
         if (budget.aborted) {
           circuit.failed();
-          throw new Error('over its time budget');
+          throw new Error('over its time budget', { cause: err });
         }
       }
     }
