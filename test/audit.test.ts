@@ -194,9 +194,7 @@ describe(`key rotation (${STORE})`, () => {
     );
     try {
       await integratePending(r.ctx);
-      const note = await fetch(r.url + '/v1/audit/checkpoint', {
-        headers: { authorization: `Bearer ${r.store ? 'gh_test_admin_key_0123456789abcdefghijklmnop' : ''}` },
-      }).then((x) => x.text());
+      const note = (await r.api('GET', '/v1/audit/checkpoint')).body as string;
       expect(note.split('\n').filter((l) => l.startsWith('\u2014 '))).toHaveLength(2);
       for (const k of [oldKey, newKey]) openCheckpoint(note, [parseVerifierKey(k.verifierKey)], ORIGIN);
       const keys = (await r.api('GET', '/v1/audit/key')).body as string;

@@ -48,17 +48,17 @@ function createKeyFile(path: string, name: string): void {
 
 /**
  * The checkpoint signers, in signing order: from `auditKey` (GATEHOUSE_AUDIT_KEY) when set, else from
- * `<dataDir>/audit.key`, which is created with a fresh key named after `auditOrigin` when missing.
- * Throws `config_invalid` on an unreadable or malformed key.
+ * `<dataDir>/audit.key`, which is created with a fresh key named after `auditOrigin` when missing
+ * (unless `create` is false). Throws `config_invalid` on a missing, unreadable or malformed key.
  */
-export function loadAuditSigners(config: Config): NoteSigner[] {
+export function loadAuditSigners(config: Config, create = true): NoteSigner[] {
   if (config.auditKey) return parseSigners(config.auditKey, 'GATEHOUSE_AUDIT_KEY');
   const path = auditKeyPath(config);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !create) {
       throw new GatehouseError('config_invalid', `cannot read ${path}: ${(err as Error).message}`);
     }
     createKeyFile(path, config.auditOrigin);
