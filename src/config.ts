@@ -33,6 +33,22 @@ export const ConfigSchema = z
       .min(0)
       .default(60)
       .describe('Longest long-poll a client may ask for'),
+    auditOrigin: z
+      .string()
+      .regex(/^[^\s+]+$/, 'no spaces or plus signs')
+      .default('gatehouse.local/audit')
+      .describe('Audit checkpoint origin: a name unique to this deployment, e.g. audit.example.com/gatehouse'),
+    auditKey: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Audit checkpoint signer key(s), PRIVATE+KEY+… separated by whitespace; else <dataDir>/audit.key'),
+    auditRetentionDays: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1095)
+      .describe('Days a transaction\'s audit payloads are kept before the retention job erases them'),
   })
   .strict();
 
@@ -48,6 +64,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   bodyLimitBytes: 'GATEHOUSE_BODY_LIMIT_BYTES',
   leaseSeconds: 'GATEHOUSE_LEASE_SECONDS',
   maxWaitSeconds: 'GATEHOUSE_MAX_WAIT_SECONDS',
+  auditOrigin: 'GATEHOUSE_AUDIT_ORIGIN',
+  auditKey: 'GATEHOUSE_AUDIT_KEY',
+  auditRetentionDays: 'GATEHOUSE_AUDIT_RETENTION_DAYS',
 };
 
 /**

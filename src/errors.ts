@@ -19,6 +19,9 @@ export const ERRORS = {
   migration_history_mismatch: { status: 500, title: 'The database migration history does not match' },
   not_ready: { status: 503, title: 'Gatehouse is not ready' },
   internal: { status: 500, title: 'Internal error' },
+  audit_key_mismatch: { status: 500, title: 'The audit signing key does not match the log' },
+  audit_not_integrated: { status: 409, title: 'The audit entry is not in a signed checkpoint yet' },
+  audit_verification_failed: { status: 422, title: 'The audit log, proof or receipt does not verify' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

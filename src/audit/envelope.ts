@@ -1,0 +1,138 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+// What a leaf of the audit log holds. The leaf is a canonical JSON *envelope* (ids, kind, times,
+// actor) plus a keyed commitment to the payload; the payload itself (prompt, output, reviewer text)
+// is sealed with its subject's key and stored beside the tree. Destroying a subject's key erases its
+// payloads without touching a leaf, so every proof stays valid (issue #8, item 7).
+
+/** The version of the leaf format; bumped if the envelope's fields ever change. */
+export const LEAF_VERSION = 1;
+
+/** Everything a leaf states about one audit entry, besides the payload commitment. */
+export interface Envelope {
+  seq: string;
+  tenantId: string;
+  kind: string;
+  transactionId: string | null;
+  caseId: string | null;
+  actor: string;
+  at: string;
+  subject: string;
+}
+
+/** A parsed leaf: its envelope and the base64 HMAC-SHA256 commitment to the payload. */
+export interface Leaf extends Envelope {
+  commitment: string;
+}
+
+/** JSON with object keys sorted and no whitespace: one spelling per value, so hashes are stable. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return '[' + value.map((v) => canonicalJson(v ?? null)).join(',') + ']';
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return '{' + entries.map(([k, v]) => JSON.stringify(k) + ':' + canonicalJson(v)).join(',') + '}';
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Which erasable subject an entry's payload belongs to: its transaction, else its tenant. */
+export function subjectOf(transactionId: string | null): string {
+  return transactionId === null ? 'tenant' : `transaction:${transactionId}`;
+}
+
+/** HMAC-SHA256 keyed with a random per-entry salt: hides even a guessable payload once erased. */
+export function commitPayload(salt: Uint8Array, body: unknown): Uint8Array {
+  return new Uint8Array(createHmac('sha256', salt).update(canonicalJson(body)).digest());
+}
+
+/** The leaf bytes for an envelope and commitment: canonical JSON in UTF-8. */
+export function encodeLeaf(envelope: Envelope, commitment: Uint8Array): Uint8Array {
+  const doc = {
+    v: LEAF_VERSION,
+    seq: envelope.seq,
+    tenant_id: envelope.tenantId,
+    kind: envelope.kind,
+    transaction_id: envelope.transactionId,
+    case_id: envelope.caseId,
+    actor: envelope.actor,
+    at: envelope.at,
+    subject: envelope.subject,
+    commitment: Buffer.from(commitment).toString('base64'),
+  };
+  return new TextEncoder().encode(canonicalJson(doc));
+}
+
+/** Parses leaf bytes written by encodeLeaf; throws when they are not such a leaf. */
+export function decodeLeaf(bytes: Uint8Array): Leaf {
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  const d = JSON.parse(text) as Record<string, unknown>;
+  if (d.v !== LEAF_VERSION || canonicalJson(d) !== text) throw new Error('not a canonical version-1 leaf');
+  const str = (k: string) => {
+    if (typeof d[k] !== 'string') throw new Error(`leaf field ${k} is not a string`);
+    return d[k];
+  };
+  const opt = (k: string) => (d[k] === null ? null : str(k));
+  return {
+    seq: str('seq'),
+    tenantId: str('tenant_id'),
+    kind: str('kind'),
+    transactionId: opt('transaction_id'),
+    caseId: opt('case_id'),
+    actor: str('actor'),
+    at: str('at'),
+    subject: str('subject'),
+    commitment: str('commitment'),
+  };
+}
+
+/** A payload sealed for storage: AES-256-GCM ciphertext with its tag, and the IV. */
+export interface SealedPayload {
+  iv: Uint8Array;
+  sealed: Uint8Array;
+}
+
+const GCM_TAG_BYTES = 16;
+
+/**
+ * Seals `body` under the subject key with a fresh salt; the salt travels inside the ciphertext, so
+ * the commitment can be re-checked only while the key exists. `aad` binds the payload to its leaf.
+ */
+export function sealPayload(
+  key: Uint8Array,
+  aad: string,
+  body: unknown,
+): { payload: SealedPayload; commitment: Uint8Array } {
+  const salt = randomBytes(32);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(aad));
+  const plain = Buffer.from(JSON.stringify({ salt: salt.toString('base64'), body }));
+  const sealed = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  return {
+    payload: { iv: new Uint8Array(iv), sealed: new Uint8Array(sealed) },
+    commitment: commitPayload(salt, body),
+  };
+}
+
+/** Opens a sealed payload and checks it against the leaf's commitment; throws when either fails. */
+export function openPayload(
+  key: Uint8Array,
+  aad: string,
+  payload: SealedPayload,
+  commitment: string,
+): Record<string, unknown> {
+  const data = Buffer.from(payload.sealed);
+  const decipher = createDecipheriv('aes-256-gcm', key, payload.iv).setAAD(Buffer.from(aad));
+  decipher.setAuthTag(data.subarray(data.length - GCM_TAG_BYTES));
+  const plain = Buffer.concat([
+    decipher.update(data.subarray(0, data.length - GCM_TAG_BYTES)),
+    decipher.final(),
+  ]);
+  const { salt, body } = JSON.parse(plain.toString('utf8')) as {
+    salt: string;
+    body: Record<string, unknown>;
+  };
+  const expected = Buffer.from(commitPayload(Buffer.from(salt, 'base64'), body)).toString('base64');
+  if (expected !== commitment) throw new Error('payload does not match its leaf commitment');
+  return body;
+}

@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import type { Ctx } from '../ctx.js';
+import type { Queryable } from '../db/index.js';
+import { GatehouseError } from '../errors.js';
+import type { ScheduledTask } from '../scheduler/index.js';
+import { commitPayload, encodeLeaf, sealPayload, subjectOf } from './envelope.js';
+import { appendLeaves, compactRangeIds, EMPTY_ROOT, leafHash } from './merkle.js';
+import { formatCheckpoint, newVerifier, NoteError, openNote, signNote } from './note.js';
+import {
+  insertBatch,
+  latestCheckpoint,
+  pendingEntries,
+  readNodes,
+  subjectKeys,
+  type IntegratedBatch,
+  type PendingEntry,
+  type SubjectSeed,
+} from './queries.js';
+import { auditSigners } from './signing-key.js';
+
+// The integrator: the only writer of the Merkle tree. Appenders only insert outbox rows; this takes
+// a batch of them under an advisory lock and, in one database transaction, gives them the next
+// contiguous leaf indices, seals their payloads, stores every subtree the batch completed, and signs
+// the new checkpoint. A crash anywhere rolls all of it back, so the tree is never half-extended.
+
+// Any fixed number; the same in every Gatehouse process.
+const INTEGRATOR_LOCK = 7_246_008;
+
+/** Largest batch integrated in one database transaction (one checkpoint each). */
+export const INTEGRATE_BATCH = 2_000;
+
+/** NOTIFY channel carrying the new tree size after each checkpoint. */
+export const AUDIT_CHANNEL = 'gatehouse_audit';
+
+/** What one integration round did: the tree size after it and how many entries it added. */
+export interface IntegrateResult {
+  size: bigint;
+  added: number;
+}
+
+function leafIndex(size: bigint, i: number): bigint {
+  return size + BigInt(i);
+}
+
+async function readBorder(tx: Queryable, size: bigint): Promise<Uint8Array[]> {
+  const ids = compactRangeIds(size);
+  const found = await readNodes(tx, ids);
+  return ids.map((n) => {
+    const h = found.get(`${n.level}/${n.index}`);
+    if (!h) throw new GatehouseError('internal', `audit tree node ${n.level}/${n.index} is missing`);
+    return h;
+  });
+}
+
+function subjectSeeds(entries: PendingEntry[]): SubjectSeed[] {
+  const seeds = new Map<string, SubjectSeed>();
+  for (const e of entries) {
+    const subject = subjectOf(e.transaction_id);
+    const id = `${e.tenant_id} ${subject}`;
+    const workflow = typeof e.body.workflow === 'string' ? e.body.workflow : null;
+    const seen = seeds.get(id);
+    if (seen) seen.workflow ??= workflow;
+    else
+      seeds.set(id, {
+        tenantId: e.tenant_id,
+        subject,
+        key: new Uint8Array(randomBytes(32)),
+        workflow,
+        firstAt: new Date(e.at),
+      });
+  }
+  return [...seeds.values()];
+}
+
+/** Refuses to extend a log whose last checkpoint none of our keys signed: a wrong key file. */
+function checkKeyContinuity(ctx: Pick<Ctx, 'config'>, note: string): void {
+  const verifiers = auditSigners(ctx.config).map((s) => newVerifier(s.name, s.publicKey));
+  try {
+    openNote(note, verifiers);
+  } catch (err) {
+    if (!(err instanceof NoteError)) throw err;
+    throw new GatehouseError(
+      'audit_key_mismatch',
+      'the latest audit checkpoint is not signed by any configured audit key (GATEHOUSE_AUDIT_KEY / audit.key)',
+    );
+  }
+}
+
+async function integrateIn(
+  ctx: Pick<Ctx, 'config' | 'clock'>,
+  tx: Queryable,
+  limit: number,
+): Promise<IntegrateResult | undefined> {
+  const { rows } = await tx.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock($1) as locked`, [
+    INTEGRATOR_LOCK,
+  ]);
+  if (!rows[0]?.locked) return undefined;
+  const head = await latestCheckpoint(tx);
+  const size = head?.size ?? 0n;
+  const pending = await pendingEntries(tx, limit);
+  if (head && pending.length === 0) return { size, added: 0 };
+  if (head) checkKeyContinuity(ctx, head.note);
+
+  const keys = await subjectKeys(tx, subjectSeeds(pending));
+  const leaves: IntegratedBatch['leaves'] = [];
+  const payloads: IntegratedBatch['payloads'] = [];
+  pending.forEach((e, i) => {
+    const index = leafIndex(size, i);
+    const subject = subjectOf(e.transaction_id);
+    const key = keys.get(`${e.tenant_id} ${subject}`) ?? null;
+    let commitment: Uint8Array;
+    if (key) {
+      const sealed = sealPayload(key, index.toString(), e.body);
+      commitment = sealed.commitment;
+      payloads.push({ index, tenantId: e.tenant_id, subject, ...sealed.payload });
+    } else {
+      // The subject was already erased: commit to the payload with a salt nobody keeps, store nothing.
+      commitment = commitPayload(randomBytes(32), e.body);
+    }
+    const leaf = encodeLeaf(
+      {
+        seq: e.seq,
+        tenantId: e.tenant_id,
+        kind: e.kind,
+        transactionId: e.transaction_id,
+        caseId: e.case_id,
+        actor: e.actor,
+        at: new Date(e.at).toISOString(),
+        subject,
+      },
+      commitment,
+    );
+    leaves.push({ index, seq: e.seq, tenantId: e.tenant_id, leaf });
+  });
+
+  const appended =
+    pending.length > 0
+      ? appendLeaves(
+          size,
+          await readBorder(tx, size),
+          leaves.map((l) => leafHash(l.leaf)),
+        )
+      : { size: 0n, root: EMPTY_ROOT, nodes: [] };
+  const body = formatCheckpoint({
+    origin: ctx.config.auditOrigin,
+    size: appended.size,
+    rootHash: appended.root,
+    extensions: [],
+  });
+  await insertBatch(tx, {
+    leaves,
+    payloads,
+    nodes: appended.nodes,
+    checkpoint: {
+      size: appended.size,
+      root: appended.root,
+      note: signNote(body, auditSigners(ctx.config)),
+      signedAt: ctx.clock(),
+    },
+  });
+  await tx.query(`select pg_notify($1, $2)`, [AUDIT_CHANNEL, appended.size.toString()]);
+  return { size: appended.size, added: pending.length };
+}
+
+/**
+ * Integrates up to `limit` outbox entries (default INTEGRATE_BATCH) in one transaction and signs a
+ * checkpoint; the first run on an empty log signs the empty tree. Returns undefined when another
+ * process holds the integrator lock.
+ */
+export function integrateBatch(
+  ctx: Pick<Ctx, 'db' | 'config' | 'clock'>,
+  limit = INTEGRATE_BATCH,
+): Promise<IntegrateResult | undefined> {
+  return ctx.db.transaction((tx) => integrateIn(ctx, tx, limit));
+}
+
+// A run keeps integrating full batches for up to this long, so a backlog drains at batch speed
+// instead of one batch per tick, yet the scheduler's other tasks still get their turn.
+const RUN_BUDGET_MS = 800;
+
+/** Integrates until the outbox is empty (or the run budget is spent); returns the last result. */
+export async function integratePending(
+  ctx: Pick<Ctx, 'db' | 'config' | 'clock'>,
+  limit = INTEGRATE_BATCH,
+): Promise<IntegrateResult | undefined> {
+  const started = performance.now();
+  let last: IntegrateResult | undefined;
+  for (;;) {
+    const r = await integrateBatch(ctx, limit);
+    if (!r) return last;
+    last = r;
+    if (r.added < limit || performance.now() - started > RUN_BUDGET_MS) return last;
+  }
+}
+
+/** The integrator as a scheduled task: every second, whichever process gets the lock integrates. */
+export const AUDIT_INTEGRATOR_TASK: ScheduledTask = {
+  name: 'audit-integrator',
+  everyMs: 1_000,
+  run: async (ctx) => {
+    await integratePending(ctx);
+  },
+};

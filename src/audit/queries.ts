@@ -1,0 +1,192 @@
+import type { Queryable } from '../db/index.js';
+import type { NodeId, StoredNode } from './merkle.js';
+
+// The audit log's SQL. Bytes travel as hex inside one JSON parameter (decoded with `decode`), which
+// both drivers pass the same way; bigints come back as text and are turned into BigInt here.
+
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+/** A signed tree head as stored. */
+export interface CheckpointRow {
+  size: bigint;
+  root: Uint8Array;
+  note: string;
+  signedAt: Date;
+}
+
+/** The newest checkpoint, or undefined before the first one. */
+export async function latestCheckpoint(q: Queryable): Promise<CheckpointRow | undefined> {
+  const { rows } = await q.query<{ size: string; root: Uint8Array; note: string; signed_at: Date }>(
+    `select size::text as size, root, note, signed_at from audit_checkpoints order by size desc limit 1`,
+  );
+  const r = rows[0];
+  return r && { size: BigInt(r.size), root: r.root, note: r.note, signedAt: new Date(r.signed_at) };
+}
+
+/** Every checkpoint, smallest tree first (for `audit check`). */
+export async function allCheckpoints(q: Queryable): Promise<CheckpointRow[]> {
+  const { rows } = await q.query<{ size: string; root: Uint8Array; note: string; signed_at: Date }>(
+    `select size::text as size, root, note, signed_at from audit_checkpoints order by size`,
+  );
+  return rows.map((r) => ({
+    size: BigInt(r.size),
+    root: r.root,
+    note: r.note,
+    signedAt: new Date(r.signed_at),
+  }));
+}
+
+/** An outbox row not yet in the tree. */
+export interface PendingEntry {
+  seq: string;
+  tenant_id: string;
+  kind: string;
+  transaction_id: string | null;
+  case_id: string | null;
+  actor: string;
+  at: Date;
+  body: Record<string, unknown>;
+}
+
+/** Up to `limit` outbox rows not yet integrated, oldest first. */
+export async function pendingEntries(q: Queryable, limit: number): Promise<PendingEntry[]> {
+  const { rows } = await q.query<PendingEntry>(
+    `select seq::text as seq, tenant_id, kind, transaction_id, case_id, actor, at, body
+     from audit_entries where leaf_index is null order by seq limit $1`,
+    [limit],
+  );
+  return rows;
+}
+
+/** The stored hashes of the given complete subtrees, keyed `level/index`. */
+export async function readNodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+  const { rows } = await q.query<{ level: number; idx: string; hash: Uint8Array }>(
+    `select n.level, n.idx::text as idx, n.hash
+     from jsonb_to_recordset($1::jsonb) as x(level smallint, idx bigint)
+     join audit_nodes n on n.level = x.level and n.idx = x.idx`,
+    [JSON.stringify(ids.map((n) => ({ level: n.level, idx: n.index.toString() })))],
+  );
+  return new Map(rows.map((r) => [`${r.level}/${r.idx}`, r.hash]));
+}
+
+/** A subject the integrator needs a key for; `key` is used only when the subject is new. */
+export interface SubjectSeed {
+  tenantId: string;
+  subject: string;
+  key: Uint8Array;
+  workflow: string | null;
+  firstAt: Date;
+}
+
+/** Creates missing subjects and returns every asked-for subject's key (null once erased), keyed `tenant subject`. */
+export async function subjectKeys(
+  q: Queryable,
+  seeds: readonly SubjectSeed[],
+): Promise<Map<string, Uint8Array | null>> {
+  const json = JSON.stringify(
+    seeds.map((s) => ({
+      tenant_id: s.tenantId,
+      subject: s.subject,
+      key: hex(s.key),
+      workflow: s.workflow,
+      first_at: s.firstAt.toISOString(),
+    })),
+  );
+  await q.query(
+    `insert into audit_subjects (tenant_id, subject, key, workflow, first_at)
+     select tenant_id, subject, decode(key, 'hex'), workflow, first_at
+     from jsonb_to_recordset($1::jsonb) as x(tenant_id text, subject text, key text, workflow text, first_at timestamptz)
+     on conflict (tenant_id, subject) do nothing`,
+    [json],
+  );
+  const { rows } = await q.query<{ tenant_id: string; subject: string; key: Uint8Array | null }>(
+    `select s.tenant_id, s.subject, s.key
+     from jsonb_to_recordset($1::jsonb) as x(tenant_id text, subject text)
+     join audit_subjects s on s.tenant_id = x.tenant_id and s.subject = x.subject`,
+    [json],
+  );
+  return new Map(rows.map((r) => [`${r.tenant_id} ${r.subject}`, r.key]));
+}
+
+/** What one integrated batch writes. */
+export interface IntegratedBatch {
+  leaves: { index: bigint; seq: string; tenantId: string; leaf: Uint8Array }[];
+  payloads: { index: bigint; tenantId: string; subject: string; iv: Uint8Array; sealed: Uint8Array }[];
+  nodes: StoredNode[];
+  checkpoint: { size: bigint; root: Uint8Array; note: string; signedAt: Date };
+}
+
+/** Writes a batch's leaves, sealed payloads, subtree hashes and checkpoint, and marks its outbox rows. */
+export async function insertBatch(q: Queryable, b: IntegratedBatch): Promise<void> {
+  if (b.leaves.length > 0) {
+    await q.query(
+      `insert into audit_leaves (leaf_index, tenant_id, leaf)
+       select i, t, decode(l, 'hex') from jsonb_to_recordset($1::jsonb) as x(i bigint, t text, l text)`,
+      [JSON.stringify(b.leaves.map((l) => ({ i: l.index.toString(), t: l.tenantId, l: hex(l.leaf) })))],
+    );
+    await q.query(
+      `update audit_entries e set leaf_index = x.i, body = '{}'::jsonb
+       from jsonb_to_recordset($1::jsonb) as x(s bigint, i bigint) where e.seq = x.s`,
+      [JSON.stringify(b.leaves.map((l) => ({ s: l.seq, i: l.index.toString() })))],
+    );
+  }
+  if (b.payloads.length > 0) {
+    await q.query(
+      `insert into audit_payloads (leaf_index, tenant_id, subject, iv, sealed)
+       select i, t, s, decode(v, 'hex'), decode(p, 'hex')
+       from jsonb_to_recordset($1::jsonb) as x(i bigint, t text, s text, v text, p text)`,
+      [
+        JSON.stringify(
+          b.payloads.map((p) => ({
+            i: p.index.toString(),
+            t: p.tenantId,
+            s: p.subject,
+            v: hex(p.iv),
+            p: hex(p.sealed),
+          })),
+        ),
+      ],
+    );
+  }
+  if (b.nodes.length > 0) {
+    await q.query(
+      `insert into audit_nodes (level, idx, hash)
+       select l, i, decode(h, 'hex') from jsonb_to_recordset($1::jsonb) as x(l smallint, i bigint, h text)`,
+      [JSON.stringify(b.nodes.map((n) => ({ l: n.level, i: n.index.toString(), h: hex(n.hash) })))],
+    );
+  }
+  const c = b.checkpoint;
+  await q.query(
+    `insert into audit_checkpoints (size, root, note, signed_at) values ($1, decode($2, 'hex'), $3, $4)`,
+    [c.size.toString(), hex(c.root), c.note, c.signedAt],
+  );
+}
+
+/** One leaf's exact bytes and tenant, or undefined past the integrated tree. */
+export async function readLeaf(
+  q: Queryable,
+  index: bigint,
+): Promise<{ tenantId: string; leaf: Uint8Array } | undefined> {
+  const { rows } = await q.query<{ tenant_id: string; leaf: Uint8Array }>(
+    `select tenant_id, leaf from audit_leaves where leaf_index = $1`,
+    [index.toString()],
+  );
+  const r = rows[0];
+  return r && { tenantId: r.tenant_id, leaf: r.leaf };
+}
+
+/** A tenant's leaves with index in [from, to), in order. */
+export async function listLeaves(
+  q: Queryable,
+  tenantId: string,
+  from: bigint,
+  to: bigint,
+  limit: number,
+): Promise<{ index: bigint; leaf: Uint8Array }[]> {
+  const { rows } = await q.query<{ leaf_index: string; leaf: Uint8Array }>(
+    `select leaf_index::text as leaf_index, leaf from audit_leaves
+     where tenant_id = $1 and leaf_index >= $2 and leaf_index < $3 order by leaf_index limit $4`,
+    [tenantId, from.toString(), to.toString(), limit],
+  );
+  return rows.map((r) => ({ index: BigInt(r.leaf_index), leaf: r.leaf }));
+}
