@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { GatehouseError } from '../errors.js';
+import { registerGates } from './commands/gates.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerStart } from './commands/start.js';
 
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError();
   registerStart(program);
   registerMigrate(program);
+  registerGates(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
