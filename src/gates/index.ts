@@ -19,3 +19,4 @@ export {
   type Vaulted,
   type VaultCollector,
 } from './vault/index.js';
+export { enqueueJudge, judgeTask } from './judge/task.js';

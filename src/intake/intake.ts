@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { toAuditRows, type AuditInput } from '../audit/index.js';
 import type { Ctx } from '../ctx.js';
 import { GatehouseError } from '../errors.js';
-import { collectVaulted, gateFacts, runGates, storeVaulted } from '../gates/index.js';
+import { collectVaulted, enqueueJudge, gateFacts, runGates, storeVaulted } from '../gates/index.js';
 import type { Principal } from '../keys/index.js';
 import { route } from '../routing/index.js';
 import { findByIdempotencyKey, insertIntakes, type CaseRow, type TransactionRow } from './queries.js';
@@ -52,6 +52,7 @@ export async function acceptTransaction(
     }
     throw err;
   }
+  await enqueueJudge(ctx, by, prepared.view.id);
   return { view: prepared.view, replayed: false };
 }
 
