@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { GatehouseError } from '../errors.js';
 import { registerAudit } from './commands/audit.js';
+import { registerGates } from './commands/gates.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerStart } from './commands/start.js';
 
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   registerStart(program);
   registerMigrate(program);
   registerAudit(program);
+  registerGates(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -10,3 +10,13 @@ export type { GateInput, GateKeys } from './gate.js';
 export { runGates, type GateRun } from './pipeline.js';
 export type { Prompt } from './text.js';
 export type { Finding, GateOutcome, GateResult, GateSignals } from './types.js';
+export {
+  collectVaulted,
+  revealVaulted,
+  storeVaulted,
+  vaultToken,
+  type Revealed,
+  type Vaulted,
+  type VaultCollector,
+} from './vault/index.js';
+export { enqueueJudge, judgeTask } from './judge/task.js';

@@ -9,6 +9,8 @@ export interface GateRun {
   results: GateResult[];
   prompt: Prompt;
   output: string;
+  /** The texts as they may be stored: PII redacted (when the gate is on), nothing else changed. */
+  stored: { prompt: Prompt; output: string };
 }
 
 function round(ms: number): number {
@@ -51,6 +53,7 @@ export async function runGates(gates: GateSet, input: GateInput, keys: GateKeys)
   const deadline = started + gates.budget_ms;
   const results: GateResult[] = [];
   let current: GateInput = { ...input };
+  let stored = { prompt: input.prompt, output: input.output };
   for (const gate of gates.inline) {
     const t0 = performance.now();
     if (t0 >= deadline && results.length > 0) {
@@ -60,6 +63,7 @@ export async function runGates(gates: GateSet, input: GateInput, keys: GateKeys)
     try {
       const v = gate.run(current, keys);
       current = { ...current, prompt: v.prompt ?? current.prompt, output: v.output ?? current.output };
+      if (gate.name === 'pii') stored = { prompt: current.prompt, output: current.output };
       const ms = performance.now() - t0;
       const over =
         ms > gate.common.budget_ms ? gate.common.budget_ms : t0 + ms > deadline ? gates.budget_ms : null;
@@ -92,5 +96,5 @@ export async function runGates(gates: GateSet, input: GateInput, keys: GateKeys)
     }),
   );
   results.push(...asyncResults);
-  return { results, prompt: current.prompt, output: current.output };
+  return { results, prompt: current.prompt, output: current.output, stored };
 }

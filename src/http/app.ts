@@ -5,6 +5,7 @@ import type { Ctx } from '../ctx.js';
 import { pendingMigrations } from '../db/index.js';
 import { mountDecisionRoutes } from '../decisions/routes.js';
 import { GatehouseError } from '../errors.js';
+import { mountGateRoutes } from '../gates/routes.js';
 import { mountIntakeRoutes } from '../intake/routes.js';
 import { authenticate, type Principal } from '../keys/index.js';
 import { mountKeyRoutes } from '../keys/routes.js';
@@ -84,6 +85,7 @@ export function createApp(ctx: Ctx): OpenAPIHono<AppEnv> {
   mountDecisionRoutes(app, ctx);
   mountKeyRoutes(app, ctx);
   mountAuditRoutes(app, ctx);
+  mountGateRoutes(app, ctx);
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {

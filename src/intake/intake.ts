@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { toAuditRows, type AuditInput } from '../audit/index.js';
 import type { Ctx } from '../ctx.js';
 import { GatehouseError } from '../errors.js';
-import { gateFacts, runGates } from '../gates/index.js';
+import { collectVaulted, enqueueJudge, gateFacts, runGates, storeVaulted } from '../gates/index.js';
 import type { Principal } from '../keys/index.js';
 import { route } from '../routing/index.js';
 import { findByIdempotencyKey, insertIntakes, type CaseRow, type TransactionRow } from './queries.js';
@@ -52,6 +52,7 @@ export async function acceptTransaction(
     }
     throw err;
   }
+  await enqueueJudge(ctx, by, prepared.view.id);
   return { view: prepared.view, replayed: false };
 }
 
@@ -83,6 +84,7 @@ async function prepareIntake(
   const now = ctx.clock();
   const at = now.toISOString();
   const id = uuidv7();
+  const vault = collectVaulted();
   const gates = await runGates(
     policy.gates,
     {
@@ -92,10 +94,10 @@ async function prepareIntake(
       workflow: input.workflow ?? null,
       metadata: input.metadata ?? {},
     },
-    {
-      hmacKey: await ctx.tenantHashKey(by.tenantId),
-    },
+    { hmacKey: await ctx.tenantHashKey(by.tenantId), vault: vault.hook },
   );
+  // Vaulted originals are stored first: a token in a committed transaction must always resolve.
+  await storeVaulted(ctx, by, id, vault.items);
   const decision = route(policy.doc, {
     workflow: input.workflow ?? null,
     confidence: input.confidence ?? null,
@@ -131,9 +133,10 @@ async function prepareIntake(
     risk_class: decision.risk_class,
     reason: decision.reason,
     action: decision.action,
-    prompt: input.prompt,
+    // Where the policy redacts, the unredacted text is never stored (vaulted originals excepted).
+    prompt: gates.stored.prompt,
     redacted_prompt: gates.prompt,
-    output: input.output,
+    output: gates.stored.output,
     redacted_output: gates.output,
     released_output: view.output,
     model: input.model ?? null,
@@ -174,7 +177,12 @@ async function prepareIntake(
     body,
   });
   const audit = [
-    entry('transaction.received', { ...input, idempotency_key: idempotencyKey }),
+    entry('transaction.received', {
+      ...input,
+      prompt: gates.stored.prompt,
+      output: gates.stored.output,
+      idempotency_key: idempotencyKey,
+    }),
     entry('gates.evaluated', {
       results: gates.results,
       redacted_output: gates.output,

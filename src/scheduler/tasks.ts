@@ -3,3 +3,8 @@ import type { ScheduledTask } from './index.js';
 
 /** Every domain's time-based work; each domain adds its tasks here. */
 export const TASKS: readonly ScheduledTask[] = [AUDIT_INTEGRATOR_TASK];
+import { judgeTask } from '../gates/index.js';
+import type { ScheduledTask } from './index.js';
+
+/** Every domain's time-based work; each domain adds its tasks here. */
+export const TASKS: readonly ScheduledTask[] = [judgeTask];
