@@ -176,4 +176,3 @@ describe(`gatehouse audit (${STORE})`, () => {
     expect(check.stdout).toContain('Usage: gatehouse audit check');
   });
 });
-});
