@@ -37,18 +37,22 @@ export const ConfigSchema = z
       .string()
       .regex(/^[^\s+]+$/, 'no spaces or plus signs')
       .default('gatehouse.local/audit')
-      .describe('Audit checkpoint origin: a name unique to this deployment, e.g. audit.example.com/gatehouse'),
+      .describe(
+        'Audit checkpoint origin: a name unique to this deployment, e.g. audit.example.com/gatehouse',
+      ),
     auditKey: z
       .string()
       .min(1)
       .optional()
-      .describe('Audit checkpoint signer key(s), PRIVATE+KEY+… separated by whitespace; else <dataDir>/audit.key'),
+      .describe(
+        'Audit checkpoint signer key(s), PRIVATE+KEY+… separated by whitespace; else <dataDir>/audit.key',
+      ),
     auditRetentionDays: z.coerce
       .number()
       .int()
       .positive()
       .default(1095)
-      .describe('Days a transaction\'s audit payloads are kept before the retention job erases them'),
+      .describe("Days a transaction's audit payloads are kept before the retention job erases them"),
   })
   .strict();
 

@@ -123,7 +123,7 @@ describe(`gatehouse audit (${STORE})`, () => {
     expect(receipt.stdout).toMatch(/^ok: entry 3 is in/);
 
     const bytes = readFileSync(join(out, 'entries', '3.bin'));
-    bytes[bytes.length - 3] ^= 0x01;
+    bytes[bytes.length - 3]! ^= 0x01;
     writeFileSync(join(out, 'entries', '3.bin'), bytes);
     const bad = await gatehouse(['audit', 'verify-bundle', out, '--key', file('vkey.txt')]);
     expect(bad.code).toBe(1);
@@ -175,5 +175,4 @@ describe(`gatehouse audit (${STORE})`, () => {
     const check = await gatehouse(['audit', 'check', '--help']);
     expect(check.stdout).toContain('Usage: gatehouse audit check');
   });
-});
 });

@@ -17,7 +17,7 @@ export interface CheckpointRow {
 /** The newest checkpoint, or undefined before the first one. */
 export async function latestCheckpoint(q: Queryable): Promise<CheckpointRow | undefined> {
   const { rows } = await q.query<{ size: string; root: Uint8Array; note: string; signed_at: Date }>(
-    `select size::text as size, root, note, signed_at from audit_checkpoints order by size desc limit 1`,
+    `select size::text as size, root, note, signed_at from audit_checkpoints c order by c.size desc limit 1`,
   );
   const r = rows[0];
   return r && { size: BigInt(r.size), root: r.root, note: r.note, signedAt: new Date(r.signed_at) };
@@ -26,7 +26,7 @@ export async function latestCheckpoint(q: Queryable): Promise<CheckpointRow | un
 /** Every checkpoint, smallest tree first (for `audit check`). */
 export async function allCheckpoints(q: Queryable): Promise<CheckpointRow[]> {
   const { rows } = await q.query<{ size: string; root: Uint8Array; note: string; signed_at: Date }>(
-    `select size::text as size, root, note, signed_at from audit_checkpoints order by size`,
+    `select size::text as size, root, note, signed_at from audit_checkpoints c order by c.size`,
   );
   return rows.map((r) => ({
     size: BigInt(r.size),
@@ -52,7 +52,7 @@ export interface PendingEntry {
 export async function pendingEntries(q: Queryable, limit: number): Promise<PendingEntry[]> {
   const { rows } = await q.query<PendingEntry>(
     `select seq::text as seq, tenant_id, kind, transaction_id, case_id, actor, at, body
-     from audit_entries where leaf_index is null order by seq limit $1`,
+     from audit_entries e where e.leaf_index is null order by e.seq limit $1`,
     [limit],
   );
   return rows;
@@ -184,8 +184,8 @@ export async function listLeaves(
   limit: number,
 ): Promise<{ index: bigint; leaf: Uint8Array }[]> {
   const { rows } = await q.query<{ leaf_index: string; leaf: Uint8Array }>(
-    `select leaf_index::text as leaf_index, leaf from audit_leaves
-     where tenant_id = $1 and leaf_index >= $2 and leaf_index < $3 order by leaf_index limit $4`,
+    `select l.leaf_index::text as leaf_index, l.leaf from audit_leaves l
+     where l.tenant_id = $1 and l.leaf_index >= $2 and l.leaf_index < $3 order by l.leaf_index limit $4`,
     [tenantId, from.toString(), to.toString(), limit],
   );
   return rows.map((r) => ({ index: BigInt(r.leaf_index), leaf: r.leaf }));
