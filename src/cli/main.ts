@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { GatehouseError } from '../errors.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerSlo } from './commands/slo.js';
 import { registerStart } from './commands/start.js';
 
 /**
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError();
   registerStart(program);
   registerMigrate(program);
+  registerSlo(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -28,3 +28,12 @@ export {
   type BinomialTestInput,
   type BinomialTestResult,
 } from './binomial.js';
+export { calcBurnRate, calcQuality, type BurnRateFigures, type BurnRateInput, type QualityInput } from './calc.js';
+export {
+  DEFAULT_SLO_FILE,
+  durationMinutes,
+  loadSloFile,
+  parseSloSet,
+  type SloDefinition,
+  type SloSet,
+} from './definition.js';
