@@ -20,6 +20,7 @@ export const ERRORS = {
   not_ready: { status: 503, title: 'Gatehouse is not ready' },
   internal: { status: 500, title: 'Internal error' },
   slo_invalid: { status: 422, title: 'The SLO file is not valid' },
+  not_released: { status: 409, title: 'The transaction was not released' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

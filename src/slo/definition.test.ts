@@ -3,7 +3,11 @@ import { GatehouseError } from '../errors.js';
 import { calcBurnRate, calcQuality } from './calc.js';
 import { durationMinutes, loadSloFile, parseSloSet } from './definition.js';
 
-const minimal = (slo: Record<string, unknown>) => ({ apiVersion: 'gatehouse/v1', kind: 'SLOSet', slos: [slo] });
+const minimal = (slo: Record<string, unknown>) => ({
+  apiVersion: 'gatehouse/v1',
+  kind: 'SLOSet',
+  slos: [slo],
+});
 const latency = {
   name: 'ttft',
   category: 'latency',
@@ -15,10 +19,15 @@ describe('the SLO file', () => {
   it('loads the shipped example: all four categories, the seed tables', () => {
     const set = loadSloFile();
     expect(set.period_days).toBe(30);
-    expect(new Set(set.slos.map((s) => s.category))).toEqual(new Set(['latency', 'quality', 'cost', 'availability']));
+    expect(new Set(set.slos.map((s) => s.category))).toEqual(
+      new Set(['latency', 'quality', 'cost', 'availability']),
+    );
     const acceptance = set.slos.find((s) => s.name === 'acceptance')!;
     expect(acceptance).toMatchObject({ objective: '0.88', window: '7d', alerting: 'significance' });
-    expect(set.slos.find((s) => s.name === 'success')).toMatchObject({ objective: '0.9995', alerting: 'burn_rate' });
+    expect(set.slos.find((s) => s.name === 'success')).toMatchObject({
+      objective: '0.9995',
+      alerting: 'burn_rate',
+    });
     expect(set.slos.find((s) => s.name === 'refusal-drift')!.alerting).toBe('none');
   });
 
@@ -53,9 +62,13 @@ describe('the calculators', () => {
     const f = calcBurnRate({ failures: 420, total: 80_000, target: '0.995', window: '1h' });
     expect(f.burn_rate).toBe(1.05);
     expect(f.budget_consumed).toBeCloseTo(1.05 / 720, 15);
-    expect(calcBurnRate({ failures: 630, total: 80_000, target: '0.995', window: '1h' }).burn_rate).toBe(1.575);
-    expect(calcBurnRate({ failures: 420, total: 80_000, target: '0.995', window: '1h', period: '28d' }).budget_consumed)
-      .toBeCloseTo(1.05 / 672, 15);
+    expect(calcBurnRate({ failures: 630, total: 80_000, target: '0.995', window: '1h' }).burn_rate).toBe(
+      1.575,
+    );
+    expect(
+      calcBurnRate({ failures: 420, total: 80_000, target: '0.995', window: '1h', period: '28d' })
+        .budget_consumed,
+    ).toBeCloseTo(1.05 / 672, 15);
   });
 
   it('tests quality exactly: 176/200 is noise, 160/200 a breach at 0.92', () => {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { SLO_FILE } from '../config.js';
 import { GatehouseError, toPointer } from '../errors.js';
 import { parseTarget } from './error-budget.js';
 import { BUCKET_BOUNDS, HISTOGRAM_SIGNALS, RATIO_SIGNALS, type HistogramSignal } from './signals.js';
 
-/** The shipped example SLO file (the seed's tables), from both src/ and dist/. */
-export const DEFAULT_SLO_FILE = fileURLToPath(new URL('../../slo/llm-slos.yaml', import.meta.url));
+/** The shipped example SLO file (the seed's tables). */
+export const DEFAULT_SLO_FILE = SLO_FILE;
 
 const DURATION = /^(\d+)(m|h|d)$/;
 const UNIT_MINUTES = { m: 1, h: 60, d: 1440 } as const;
@@ -44,7 +44,10 @@ const Threshold = z
   .strict()
   .describe('good event: the signal is at or below `le` (a bucket bound of the signal)');
 const Ratio = z
-  .object({ kind: z.literal('ratio'), good: z.enum(Object.keys(RATIO_SIGNALS) as [keyof typeof RATIO_SIGNALS]) })
+  .object({
+    kind: z.literal('ratio'),
+    good: z.enum(Object.keys(RATIO_SIGNALS) as [keyof typeof RATIO_SIGNALS]),
+  })
   .strict()
   .describe('good event: see RATIO_SIGNALS');
 const Tail = z
@@ -74,7 +77,10 @@ const Slo = z
       .object({ surface: z.string().optional(), provider: z.string().optional() })
       .strict()
       .default({}),
-    split_by: z.array(z.string().regex(FIELD)).default([]).describe('sub-SLOs: surface, provider or a cohort'),
+    split_by: z
+      .array(z.string().regex(FIELD))
+      .default([])
+      .describe('sub-SLOs: surface, provider or a cohort'),
     alerting: z
       .enum(['burn_rate', 'significance', 'none'])
       .optional()
@@ -115,7 +121,11 @@ function checkSlo(slo: z.infer<typeof Slo>, i: number, cohorts: string[], source
   const at = ['slos', i];
   const ind = slo.indicator;
   if (ind.kind === 'threshold' && !BUCKET_BOUNDS[ind.signal as HistogramSignal].includes(ind.le)) {
-    fail([...at, 'indicator', 'le'], `must be a bucket bound of ${ind.signal}: ${BUCKET_BOUNDS[ind.signal].join(', ')}`, source);
+    fail(
+      [...at, 'indicator', 'le'],
+      `must be a bucket bound of ${ind.signal}: ${BUCKET_BOUNDS[ind.signal].join(', ')}`,
+      source,
+    );
   }
   if (ind.kind !== 'drift' && slo.objective === undefined) fail([...at, 'objective'], 'required', source);
   for (const [j, f] of slo.split_by.entries()) {
@@ -126,7 +136,8 @@ function checkSlo(slo: z.infer<typeof Slo>, i: number, cohorts: string[], source
   if (durationMinutes(slo.window) > 30 * 1440) fail([...at, 'window'], 'at most 30d', source);
   const quality = slo.category === 'quality' && ind.kind === 'ratio';
   const alerting = slo.alerting ?? (ind.kind === 'drift' ? 'none' : quality ? 'significance' : 'burn_rate');
-  if (ind.kind === 'drift' && alerting !== 'none') fail([...at, 'alerting'], 'drift SLOs do not alert by budget', source);
+  if (ind.kind === 'drift' && alerting !== 'none')
+    fail([...at, 'alerting'], 'drift SLOs do not alert by budget', source);
   return { ...slo, alerting };
 }
 
