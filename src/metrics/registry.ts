@@ -1,5 +1,6 @@
-import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
+import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 import type { Queryable } from '../db/index.js';
+import { TAT_BOUNDS_S } from '../slo/rollup-sql.js';
 import { BUCKET_BOUNDS, HISTOGRAM_SIGNALS, type HistogramSignal } from '../slo/signals.js';
 import { BucketHistogram } from './bucket-histogram.js';
 import { selectQueueGauges } from './queries.js';
@@ -29,8 +30,10 @@ export interface RollupGroup {
   surface: string;
   provider: string;
   cohort_key: string;
-  gate_key: string;
-  gate_count: number;
+  /** '' for SLO signal rows; `gate:<gate>:<outcome>` or `tat:<risk class>:<bucket>` for metric-only rows. */
+  metric_key: string;
+  metric_count: number;
+  metric_sum: number;
   requests: number;
   failures: number;
   hist: Record<HistogramSignal, number[]>;
@@ -44,7 +47,6 @@ export interface Metrics {
   recordRollup(groups: readonly RollupGroup[]): void;
   feedback: Counter<'kind'>;
   ratings: Counter<'useful'>;
-  reviewTat: Histogram<'risk_class'>;
 }
 
 /** Creates a registry with every Gatehouse metric; queue gauges read `db` at scrape time. */
@@ -62,6 +64,12 @@ export function createMetrics(db: Queryable, clock: () => Date): Metrics {
       return [s, h];
     }),
   ) as Record<HistogramSignal, BucketHistogram>;
+  const reviewTat = new BucketHistogram(
+    `${PREFIX}review_tat_seconds`,
+    'Review turnaround (case entered → closed, wall clock) by risk class',
+    TAT_BOUNDS_S,
+  );
+  registry.registerMetric(reviewTat as unknown as Metric);
   const requests = new Counter({
     name: `${PREFIX}llm_requests_total`,
     help: 'LLM transactions by outcome (failure when telemetry.success is false)',
@@ -92,23 +100,35 @@ export function createMetrics(db: Queryable, clock: () => Date): Metrics {
     labelNames: ['risk_class'],
     registers: [registry],
   });
-  // One query at scrape time sets all three queue gauges: depth is registered first, so its
-  // collect runs before the other two are read.
-  (depth as unknown as { collect: () => Promise<void> }).collect = async () => {
-    for (const g of [depth, age, overdue]) g.reset();
-    for (const r of await selectQueueGauges(db, clock())) {
-      depth.set({ risk_class: r.risk_class }, r.depth);
-      age.set({ risk_class: r.risk_class }, r.oldest_age_s);
-      overdue.set({ risk_class: r.risk_class }, r.overdue);
-    }
-  };
+  // One query per scrape serves the three queue gauges: prom-client collects them concurrently,
+  // so the first collect starts the query and the others await the same promise.
+  let pending: ReturnType<typeof selectQueueGauges> | null = null;
+  const queue = () => (pending ??= selectQueueGauges(db, clock()).finally(() => (pending = null)));
+  const fill = (
+    g: Gauge<'risk_class'>,
+    pick: (r: Awaited<ReturnType<typeof selectQueueGauges>>[number]) => number,
+  ) =>
+    async function collect() {
+      const rows = await queue();
+      g.reset();
+      for (const r of rows) g.set({ risk_class: r.risk_class }, pick(r));
+    };
+  const withCollect = (g: Gauge<'risk_class'>) => g as unknown as { collect: () => Promise<void> };
+  withCollect(depth).collect = fill(depth, (r) => r.depth);
+  withCollect(age).collect = fill(age, (r) => r.oldest_age_s);
+  withCollect(overdue).collect = fill(overdue, (r) => r.overdue);
   return {
     registry,
     recordRollup(groups) {
       for (const g of groups) {
-        if (g.gate_key !== '') {
-          const [gate, outcome] = g.gate_key.split(':');
-          gates.inc({ gate: gate ?? '', outcome: outcome ?? '' }, g.gate_count);
+        if (g.metric_key !== '') {
+          const [kind, a = '', b = ''] = g.metric_key.split(':');
+          if (kind === 'gate') gates.inc({ gate: a, outcome: b }, g.metric_count);
+          else {
+            const counts = new Array<number>(TAT_BOUNDS_S.length + 1).fill(0);
+            counts[Number(b)] = g.metric_count;
+            reviewTat.add({ risk_class: a }, counts, g.metric_sum);
+          }
           continue;
         }
         // Cohort rows repeat the same events; only the all-cohorts rows count.
@@ -133,13 +153,6 @@ export function createMetrics(db: Queryable, clock: () => Date): Metrics {
       name: `${PREFIX}ratings_total`,
       help: 'Human ratings, useful = score ≥ 4 of 5',
       labelNames: ['useful'],
-      registers: [registry],
-    }),
-    reviewTat: new Histogram({
-      name: `${PREFIX}review_tat_seconds`,
-      help: 'Review turnaround (case entered → closed) by risk class',
-      labelNames: ['risk_class'],
-      buckets: [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400],
       registers: [registry],
     }),
   };

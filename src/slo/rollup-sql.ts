@@ -30,6 +30,12 @@ function histogramSql(signal: HistogramSignal): string {
 
 const TX_FIELDS = `t.telemetry, t.metadata, ${HISTOGRAM_SIGNALS.map((s) => `${SIGNAL_SQL[s]} as ${s}`).join(', ')}`;
 const NO_SIGNALS = HISTOGRAM_SIGNALS.map((s) => `null::float8 as ${s}`).join(', ');
+/** Upper bounds (seconds, `le`) of the review turnaround histogram. */
+export const TAT_BOUNDS_S = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400];
+// Index of the first bound ≥ the turnaround: Prometheus' inclusive `le` bucket.
+const TAT_BUCKET = `(select count(*) from unnest(array[${TAT_BOUNDS_S.join(', ')}]::float8[]) as le
+  where le < extract(epoch from c.closed_at - c.entered_at))`;
+
 const REFUSED = `coalesce(jsonb_typeof(t.gates) = 'array' and exists (
   select 1 from jsonb_array_elements(t.gates) g
   where g->>'name' = 'confidence' and g->'signals'->>'refusal' = 'true'), false)`;
@@ -38,7 +44,8 @@ const REFUSED = `coalesce(jsonb_typeof(t.gates) = 'array' and exists (
  * Consumes up to $1 queued signals (SKIP LOCKED, so concurrent runners never share one) and
  * returns their counts per tenant, 5-minute bucket, surface, provider and cohort; $2 = the cohort
  * fields. Feedback, ratings and decisions count in the bucket of their own time. Rows with a
- * `gate_key` ('<gate>:<outcome>') count gate outcomes for /metrics only and are not rolled up.
+ * `metric_key` feed /metrics only and are not rolled up: `gate:<gate>:<outcome>` counts gate
+ * outcomes, `tat:<risk class>:<bucket index>` review turnarounds (seconds in `metric_sum`).
  */
 export const CONSUME_AND_AGGREGATE = `
 with batch as (
@@ -47,39 +54,47 @@ with batch as (
   returning tenant_id, source, ref_id
 ), ev as (
   select t.tenant_id, t.created_at as at, 'transaction' as src, null::text as kind, null::int as score,
-         ${REFUSED} as refused, ${TX_FIELDS}
+         ${REFUSED} as refused, null::float8 as metric_value, ${TX_FIELDS}
   from batch b join transactions t on t.tenant_id = b.tenant_id and t.id = b.ref_id
   where b.source = 'transaction'
   union all
-  select f.tenant_id, f.at, 'feedback', f.kind, null, false, t.telemetry, t.metadata, ${NO_SIGNALS}
+  select f.tenant_id, f.at, 'feedback', f.kind, null, false, null, t.telemetry, t.metadata, ${NO_SIGNALS}
   from batch b join feedback f on f.tenant_id = b.tenant_id and f.id = b.ref_id
   join transactions t on t.tenant_id = f.tenant_id and t.id = f.transaction_id
   where b.source = 'feedback'
   union all
-  select r.tenant_id, r.at, 'rating', null, r.score, false, t.telemetry, t.metadata, ${NO_SIGNALS}
+  select r.tenant_id, r.at, 'rating', null, r.score, false, null, t.telemetry, t.metadata, ${NO_SIGNALS}
   from batch b join ratings r on r.tenant_id = b.tenant_id and r.id = b.ref_id
   join transactions t on t.tenant_id = r.tenant_id and t.id = r.transaction_id
   where b.source = 'rating'
   union all
-  select d.tenant_id, d.decided_at, 'decision', d.action, null, false, t.telemetry, t.metadata, ${NO_SIGNALS}
+  select d.tenant_id, d.decided_at, 'decision', d.action, null, false, null, t.telemetry, t.metadata, ${NO_SIGNALS}
   from batch b join decisions d on d.tenant_id = b.tenant_id and d.id = b.ref_id
   join cases c on c.tenant_id = d.tenant_id and c.id = d.case_id
   join transactions t on t.tenant_id = c.tenant_id and t.id = c.transaction_id
   where b.source = 'decision'
   union all
-  select t.tenant_id, t.created_at, 'gate', (g->>'name') || ':' || (g->>'outcome'), null, false,
+  select t.tenant_id, t.created_at, 'metric', 'gate:' || (g->>'name') || ':' || (g->>'outcome'), null, false, null,
          t.telemetry, '{}'::jsonb, ${NO_SIGNALS}
   from batch b join transactions t on t.tenant_id = b.tenant_id and t.id = b.ref_id
   cross join lateral jsonb_array_elements(case when jsonb_typeof(t.gates) = 'array' then t.gates else '[]' end) g
   where b.source = 'transaction'
+  union all
+  select d.tenant_id, d.decided_at, 'metric', 'tat:' || c.risk_class || ':' || ${TAT_BUCKET}, null, false,
+         extract(epoch from c.closed_at - c.entered_at)::float8, t.telemetry, '{}'::jsonb, ${NO_SIGNALS}
+  from batch b join decisions d on d.tenant_id = b.tenant_id and d.id = b.ref_id
+  join cases c on c.tenant_id = d.tenant_id and c.id = d.case_id
+  join transactions t on t.tenant_id = c.tenant_id and t.id = c.transaction_id
+  where b.source = 'decision' and c.closed_at is not null and d.action <> 'escalate'
 )
 select ev.tenant_id,
   to_timestamp(floor(extract(epoch from ev.at) / 300) * 300) as bucket_start,
   coalesce(ev.telemetry->>'surface', '') as surface,
   coalesce(ev.telemetry->>'provider', '') as provider,
   c.k as cohort_key, c.v as cohort_value,
-  case when src = 'gate' then kind else '' end as gate_key,
-  count(*) filter (where src = 'gate') as gate_count,
+  case when src = 'metric' then kind else '' end as metric_key,
+  count(*) filter (where src = 'metric') as metric_count,
+  sum(metric_value) as metric_sum,
   ${HISTOGRAM_SIGNALS.map((s) => `sum(ev.${s}) filter (where src = 'transaction') as ${s}_sum`).join(', ')},
   count(*) filter (where src = 'transaction') as requests,
   count(*) filter (where src = 'transaction' and ev.telemetry->'success' = 'false'::jsonb) as failures,
@@ -92,7 +107,7 @@ select ev.tenant_id,
 from ev cross join lateral (
   select '' as k, '' as v
   union all
-  select f, coalesce(ev.metadata->>f, '') from unnest($2::text[]) as f where ev.src <> 'gate'
+  select f, coalesce(ev.metadata->>f, '') from unnest($2::text[]) as f where ev.src <> 'metric'
 ) c
 group by 1, 2, 3, 4, 5, 6, 7`;
 

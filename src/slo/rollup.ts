@@ -19,7 +19,7 @@ const SCALARS = ['requests', 'failures', 'refusals', 'feedback', 'accepted', 'ra
 function fanOut(rows: Aggregated[]): Aggregated[] {
   const out = new Map<string, Aggregated>();
   for (const r of rows) {
-    if (r.gate_key !== '') continue;
+    if (r.metric_key !== '') continue;
     const start = new Date(r.bucket_start as Date).getTime();
     for (const g of GRANULARITIES) {
       const bucket = new Date(Math.floor(start / (g * 60_000)) * g * 60_000).toISOString();
@@ -29,8 +29,9 @@ function fanOut(rows: Aggregated[]): Aggregated[] {
       const prev = out.get(key);
       if (!prev) {
         const row: Aggregated = { ...r, bucket_minutes: g, bucket_start: bucket };
-        delete row.gate_key;
-        delete row.gate_count;
+        delete row.metric_key;
+        delete row.metric_count;
+        delete row.metric_sum;
         for (const s of SCALARS) row[s] = Number(r[s]);
         for (const s of HISTOGRAM_SIGNALS) row[s] = (r[s] as (string | number)[]).map(Number);
         out.set(key, row);
@@ -52,8 +53,9 @@ function toGroup(r: Aggregated): RollupGroup {
     surface: String(r.surface),
     provider: String(r.provider),
     cohort_key: String(r.cohort_key),
-    gate_key: String(r.gate_key),
-    gate_count: Number(r.gate_count),
+    metric_key: String(r.metric_key),
+    metric_count: Number(r.metric_count),
+    metric_sum: Number(r.metric_sum ?? 0),
     requests: Number(r.requests),
     failures: Number(r.failures),
     hist: Object.fromEntries(
