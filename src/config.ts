@@ -7,6 +7,9 @@ import { GatehouseError } from './errors.js';
 /** The package's example policies, from both src/ and dist/. */
 export const POLICIES_DIR = fileURLToPath(new URL('../policies/', import.meta.url));
 
+/** The shipped example SLO file (seed 3's tables), from both src/ and dist/. */
+export const SLO_FILE = fileURLToPath(new URL('../slo/llm-slos.yaml', import.meta.url));
+
 /** Every setting, with its default. Resolved flag → GATEHOUSE_* env → config file → default. */
 export const ConfigSchema = z
   .object({
@@ -19,6 +22,11 @@ export const ConfigSchema = z
       .min(1)
       .default(POLICIES_DIR + 'default.yaml')
       .describe('Policy file routing transactions'),
+    sloFile: z
+      .string()
+      .min(1)
+      .default(SLO_FILE)
+      .describe('SLO file (docs/SLO.md) that GET /v1/slo and alerts judge'),
     adminKey: z.string().min(24).optional().describe('Bootstrap admin API key; generated when unset'),
     bodyLimitBytes: z.coerce
       .number()
@@ -64,6 +72,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   dataDir: 'GATEHOUSE_DATA_DIR',
   databaseUrl: 'GATEHOUSE_DATABASE_URL',
   policy: 'GATEHOUSE_POLICY',
+  sloFile: 'GATEHOUSE_SLO_FILE',
   adminKey: 'GATEHOUSE_ADMIN_KEY',
   bodyLimitBytes: 'GATEHOUSE_BODY_LIMIT_BYTES',
   leaseSeconds: 'GATEHOUSE_LEASE_SECONDS',

@@ -4,7 +4,9 @@ import type { GateSet } from './gates/index.js';
 import type { Batcher } from './intake/batcher.js';
 import type { PreparedIntake } from './intake/intake.js';
 import type { VerdictHub } from './intake/verdicts.js';
+import type { Metrics } from './metrics/registry.js';
 import type { Policy } from './routing/index.js';
+import type { SloRuntime } from './slo/runtime.js';
 
 /** Where log lines go; JSON lines on stderr in production, silent in tests. */
 export interface Logger {
@@ -31,6 +33,10 @@ export interface Ctx {
   verdicts: VerdictHub;
   /** The tenant's PII hash key (cached: it never changes). */
   tenantHashKey: (tenantId: string) => Promise<Uint8Array>;
+  /** The SLO file in force and where SLO alert transitions go. */
+  slo: SloRuntime;
+  /** This process's Prometheus registry (`/metrics`). */
+  metrics: Metrics;
 }
 
 /** Writes one JSON object per line to stderr. */

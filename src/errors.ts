@@ -22,6 +22,8 @@ export const ERRORS = {
   audit_key_mismatch: { status: 500, title: 'The audit signing key does not match the log' },
   audit_not_integrated: { status: 409, title: 'The audit entry is not in a signed checkpoint yet' },
   audit_verification_failed: { status: 422, title: 'The audit log, proof or receipt does not verify' },
+  slo_invalid: { status: 422, title: 'The SLO file is not valid' },
+  not_released: { status: 409, title: 'The transaction was not released' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -13,7 +13,9 @@ import {
   type PreparedIntake,
 } from './intake/index.js';
 import { bootstrapAdmin } from './keys/index.js';
+import { createMetrics } from './metrics/registry.js';
 import { loadPolicyFile } from './routing/index.js';
+import { createSloRuntime } from './slo/runtime.js';
 import { startScheduler } from './scheduler/index.js';
 import { TASKS } from './scheduler/tasks.js';
 
@@ -32,10 +34,11 @@ export async function createCtx(opts: {
 }): Promise<Ctx> {
   const policy = loadActivePolicy(opts.config.policy);
   const hashKeys = new Map<string, Promise<Uint8Array>>();
+  const clock = opts.clock ?? (() => new Date());
   const ctx: Ctx = {
     config: opts.config,
     db: opts.db,
-    clock: opts.clock ?? (() => new Date()),
+    clock,
     log: opts.log,
     policy: () => policy,
     // PGlite is one connection, so one batch at a time. On a server two overlap: one commits while
@@ -54,6 +57,8 @@ export async function createCtx(opts: {
       }
       return key;
     },
+    slo: createSloRuntime(opts.config.sloFile, opts.log),
+    metrics: createMetrics(opts.db, clock),
   };
   return ctx;
 }

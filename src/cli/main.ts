@@ -3,6 +3,7 @@ import { GatehouseError } from '../errors.js';
 import { registerAudit } from './commands/audit.js';
 import { registerGates } from './commands/gates.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerSlo } from './commands/slo.js';
 import { registerStart } from './commands/start.js';
 
 /**
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<number> {
   registerMigrate(program);
   registerAudit(program);
   registerGates(program);
+  registerSlo(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -6,10 +6,13 @@ import { pendingMigrations } from '../db/index.js';
 import { mountDecisionRoutes } from '../decisions/routes.js';
 import { GatehouseError } from '../errors.js';
 import { mountGateRoutes } from '../gates/routes.js';
+import { mountFeedbackRoutes } from '../feedback/routes.js';
 import { mountIntakeRoutes } from '../intake/routes.js';
 import { authenticate, type Principal } from '../keys/index.js';
 import { mountKeyRoutes } from '../keys/routes.js';
+import { mountMetricsRoute } from '../metrics/routes.js';
 import { mountQueueRoutes } from '../queue/routes.js';
+import { mountSloRoutes } from '../slo/routes.js';
 import type { AppEnv } from './env.js';
 import { fromZodError, problemResponse } from './problem.js';
 
@@ -42,6 +45,7 @@ export function createApp(ctx: Ctx): OpenAPIHono<AppEnv> {
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  mountMetricsRoute(app, ctx);
   app.get('/readyz', async (c) => {
     try {
       const pending = await pendingMigrations(ctx.db);
@@ -86,6 +90,8 @@ export function createApp(ctx: Ctx): OpenAPIHono<AppEnv> {
   mountKeyRoutes(app, ctx);
   mountAuditRoutes(app, ctx);
   mountGateRoutes(app, ctx);
+  mountSloRoutes(app, ctx);
+  mountFeedbackRoutes(app, ctx);
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {

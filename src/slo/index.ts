@@ -28,3 +28,29 @@ export {
   type BinomialTestInput,
   type BinomialTestResult,
 } from './binomial.js';
+export {
+  calcBurnRate,
+  calcQuality,
+  type BurnRateFigures,
+  type BurnRateInput,
+  type QualityInput,
+} from './calc.js';
+export {
+  DEFAULT_SLO_FILE,
+  durationMinutes,
+  loadSloFile,
+  parseSloSet,
+  type SloDefinition,
+  type SloSet,
+} from './definition.js';
+export {
+  evaluateAllAlerts,
+  evaluateTenantAlerts,
+  sloAlertTask,
+  subDedupKey,
+  type SloAlertEvent,
+  type SloAlertSink,
+} from './alerting.js';
+export { rollUp, rollUpOnce, sloRollupTask } from './rollup.js';
+export { computeSloReport, type SloReport, type SloStatus } from './status.js';
+export type { SloRuntime } from './runtime.js';

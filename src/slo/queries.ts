@@ -1,0 +1,96 @@
+import type { Queryable } from '../db/index.js';
+import type { RollupRow } from './counts.js';
+import { HISTOGRAM_SIGNALS } from './signals.js';
+
+const HIST_COLUMNS = HISTOGRAM_SIGNALS.map((s) => `${s}::float8[] as ${s}`).join(', ');
+
+/** Rollup rows of one granularity from `since` on (bigints read as float8: counts stay far below 2^53). */
+export async function selectRollups(
+  q: Queryable,
+  tenantId: string,
+  granularity: number,
+  since: Date,
+): Promise<RollupRow[]> {
+  const { rows } = await q.query<RollupRow>(
+    `select bucket_minutes, bucket_start, surface, provider, cohort_key, cohort_value,
+       requests::float8 as requests, failures::float8 as failures, refusals::float8 as refusals,
+       feedback::float8 as feedback, accepted::float8 as accepted, rated::float8 as rated,
+       useful::float8 as useful, ${HIST_COLUMNS}
+     from slo_rollups where tenant_id = $1 and bucket_minutes = $2 and bucket_start >= $3`,
+    [tenantId, granularity, since],
+  );
+  return rows.map((r) => ({ ...r, bucket_start: new Date(r.bucket_start) }));
+}
+
+/**
+ * Judge scores (table `judge_scores` of the gates issue, #4) in [from, to): scored and ≥ 4 of 5.
+ * Zero while that table does not exist, so the judge SLO reads "no data" until the judge ships.
+ */
+export async function countJudgeScores(
+  q: Queryable,
+  tenantId: string,
+  from: Date,
+  to: Date,
+): Promise<{ judged: number; judge_high: number }> {
+  const exists = await q.query<{ t: string | null }>(`select to_regclass('judge_scores')::text as t`);
+  if (!exists.rows[0]?.t) return { judged: 0, judge_high: 0 };
+  const { rows } = await q.query<{ judged: number; judge_high: number }>(
+    `select count(*)::float8 as judged, (count(*) filter (where score >= 4))::float8 as judge_high
+     from judge_scores where tenant_id = $1 and judged_at >= $2 and judged_at < $3`,
+    [tenantId, from, to],
+  );
+  return rows[0]!;
+}
+
+/** One stored alert state. */
+export interface AlertRow {
+  tenant_id: string;
+  slo: string;
+  sub: string;
+  rule: string;
+  state: 'ok' | 'firing';
+  since: Date;
+  dedup_key: string;
+  detail: unknown;
+}
+
+/** Every alert state of a tenant, locked for update when `lock` (the evaluator holds them). */
+export async function selectAlerts(q: Queryable, tenantId: string, lock = false): Promise<AlertRow[]> {
+  const { rows } = await q.query<AlertRow>(
+    `select tenant_id, slo, sub, rule, state, since, dedup_key, detail from slo_alerts
+     where tenant_id = $1 order by slo, sub, rule${lock ? ' for update' : ''}`,
+    [tenantId],
+  );
+  return rows.map((r) => ({ ...r, since: new Date(r.since) }));
+}
+
+/** Writes one alert's state (insert or replace). */
+export async function upsertAlert(q: Queryable, row: AlertRow, at: Date): Promise<void> {
+  await q.query(
+    `insert into slo_alerts (tenant_id, slo, sub, rule, state, since, dedup_key, detail, evaluated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     on conflict (tenant_id, slo, sub, rule) do update set state = excluded.state, since = excluded.since,
+       detail = excluded.detail, evaluated_at = excluded.evaluated_at`,
+    [
+      row.tenant_id,
+      row.slo,
+      row.sub,
+      row.rule,
+      row.state,
+      row.since,
+      row.dedup_key,
+      JSON.stringify(row.detail),
+      at,
+    ],
+  );
+}
+
+/** Tenants with any rollup since `since`: the ones whose alerts need evaluating. */
+export async function selectActiveTenants(q: Queryable, since: Date): Promise<string[]> {
+  const { rows } = await q.query<{ tenant_id: string }>(
+    `select distinct tenant_id from slo_rollups where bucket_minutes = 1440 and bucket_start >= $1
+     union select distinct tenant_id from slo_alerts where state = 'firing'`,
+    [since],
+  );
+  return rows.map((r) => r.tenant_id);
+}
