@@ -1,15 +1,12 @@
 import { AUDIT_INTEGRATOR_TASK } from '../audit/index.js';
-import type { ScheduledTask } from './index.js';
-
-/** Every domain's time-based work; each domain adds its tasks here. */
-export const TASKS: readonly ScheduledTask[] = [AUDIT_INTEGRATOR_TASK];
 import { judgeTask } from '../gates/index.js';
-import type { ScheduledTask } from './index.js';
-
-/** Every domain's time-based work; each domain adds its tasks here. */
-export const TASKS: readonly ScheduledTask[] = [judgeTask];
 import { sloAlertTask, sloRollupTask } from '../slo/index.js';
 import type { ScheduledTask } from './index.js';
 
 /** Every domain's time-based work; each domain adds its tasks here. */
-export const TASKS: readonly ScheduledTask[] = [sloRollupTask, sloAlertTask];
+export const TASKS: readonly ScheduledTask[] = [
+  AUDIT_INTEGRATOR_TASK,
+  judgeTask,
+  sloRollupTask,
+  sloAlertTask,
+];
