@@ -59,3 +59,7 @@ create table safe_patterns (
   last_reversed_at timestamptz,
   primary key (tenant_id, rule_id, fingerprint)
 );
+
+-- The Level-0 remediation routing asked the caller for (redact, add_label, rerun), so a replayed
+-- answer repeats it.
+alter table transactions add column remediation jsonb not null default '[]';

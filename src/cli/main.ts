@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { GatehouseError } from '../errors.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerStart } from './commands/start.js';
 
 /**
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError();
   registerStart(program);
   registerMigrate(program);
+  registerPolicy(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -9,6 +9,7 @@ import { mountIntakeRoutes } from '../intake/routes.js';
 import { authenticate, type Principal } from '../keys/index.js';
 import { mountKeyRoutes } from '../keys/routes.js';
 import { mountQueueRoutes } from '../queue/routes.js';
+import { mountPolicyRoutes } from '../routing/routes.js';
 import type { AppEnv } from './env.js';
 import { fromZodError, problemResponse } from './problem.js';
 
@@ -84,6 +85,7 @@ export function createApp(ctx: Ctx): OpenAPIHono<AppEnv> {
   mountDecisionRoutes(app, ctx);
   mountKeyRoutes(app, ctx);
   mountAuditRoutes(app, ctx);
+  mountPolicyRoutes(app, ctx);
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -156,6 +156,7 @@ async function prepareIntake(
     gates: gates.results,
     policy_version: policy.doc.version,
     matched_rules: decision.matched_rules,
+    remediation: decision.remediation,
     case_id: caseId,
     created_at: at,
     decided_at: view.decided_at,

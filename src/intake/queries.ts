@@ -31,6 +31,7 @@ export interface TransactionRow {
   gates: unknown;
   policy_version: string;
   matched_rules: string[];
+  remediation: unknown[];
   case_id: string | null;
   created_at: string;
   decided_at: string | null;
@@ -88,6 +89,7 @@ const TX_COLUMNS: [keyof TransactionRow, string][] = [
   ['gates', 'jsonb'],
   ['policy_version', 'text'],
   ['matched_rules', 'text[]'],
+  ['remediation', 'jsonb'],
   ['case_id', 'text'],
   ['created_at', 'timestamptz'],
   ['decided_at', 'timestamptz'],
@@ -159,13 +161,14 @@ export interface StoredTransaction {
   case_id: string | null;
   policy_version: string;
   matched_rules: string[];
+  remediation: unknown[];
   created_at: Date;
   decided_at: Date | null;
   request_hash: string | null;
 }
 
 const STORED_COLUMNS = `id, verdict, released_output, gates, risk_class, reason, action, case_id, policy_version,
-  matched_rules, created_at, decided_at, request_hash`;
+  matched_rules, remediation, created_at, decided_at, request_hash`;
 
 /** Loads one transaction of a tenant. */
 export async function findTransaction(

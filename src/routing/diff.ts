@@ -3,7 +3,8 @@ import type { Policy } from './policy.js';
 
 /** One difference between two policies: a rule or section added, removed, changed at a path, or moved. */
 export type PolicyChange =
-  | { kind: 'added' | 'removed'; what: string }
+  | { kind: 'added'; what: string }
+  | { kind: 'removed'; what: string }
   | { kind: 'changed'; what: string; path: string; from: unknown; to: unknown }
   | { kind: 'moved'; what: string; from: number; to: number };
 
