@@ -20,6 +20,15 @@ export interface ActivePolicy {
   gates: GateSet;
 }
 
+/** How the policy in force changes: compile validates every section, use switches this process. */
+export interface PolicySwitch {
+  /** Runs each domain's section compiler; throws `policy_invalid` with file:line:col. */
+  compile(doc: Policy): ActivePolicy;
+  use(active: ActivePolicy): void;
+  /** Stops following activations made by other processes. */
+  close(): Promise<void>;
+}
+
 /** What every command receives first: nothing hides in module singletons. */
 export interface Ctx {
   config: Config;
@@ -28,6 +37,7 @@ export interface Ctx {
   clock: () => Date;
   log: Logger;
   policy: () => ActivePolicy;
+  policies: PolicySwitch;
   /** Group-commit writer for intake. */
   intake: Batcher<PreparedIntake, void>;
   verdicts: VerdictHub;

@@ -14,15 +14,26 @@ import {
 } from './intake/index.js';
 import { bootstrapAdmin } from './keys/index.js';
 import { createMetrics } from './metrics/registry.js';
-import { loadPolicyFile } from './routing/index.js';
+import {
+  compilePolicySource,
+  POLICY_CHANNEL,
+  readPolicyFile,
+  refreshActivePolicy,
+  seedActivePolicy,
+  type Policy,
+} from './routing/index.js';
 import { createSloRuntime } from './slo/runtime.js';
 import { startScheduler } from './scheduler/index.js';
 import { TASKS } from './scheduler/tasks.js';
 
-/** Loads and validates a policy file with its gates. */
-export function loadActivePolicy(path: string): ActivePolicy {
-  const doc = loadPolicyFile(path);
+/** Validates a parsed policy's other sections with each owning domain's compiler. */
+export function compileActivePolicy(doc: Policy): ActivePolicy {
   return { doc, gates: compileGates(doc.gates) };
+}
+
+/** Loads and validates a policy file with every section compiled; errors carry file:line:col. */
+export function loadActivePolicy(path: string): ActivePolicy {
+  return compilePolicySource(compileActivePolicy, readPolicyFile(path), path);
 }
 
 /** Assembles a Ctx on an open, migrated database. */
@@ -32,7 +43,7 @@ export async function createCtx(opts: {
   log: Logger;
   clock?: () => Date;
 }): Promise<Ctx> {
-  const policy = loadActivePolicy(opts.config.policy);
+  let policy = loadActivePolicy(opts.config.policy);
   const hashKeys = new Map<string, Promise<Uint8Array>>();
   const clock = opts.clock ?? (() => new Date());
   const ctx: Ctx = {
@@ -41,6 +52,13 @@ export async function createCtx(opts: {
     clock,
     log: opts.log,
     policy: () => policy,
+    policies: {
+      compile: compileActivePolicy,
+      use: (active) => {
+        policy = active;
+      },
+      close: async () => undefined,
+    },
     // PGlite is one connection, so one batch at a time. On a server two overlap: one commits while
     // the next gathers, and fewer, larger batches cost fewer round trips per transaction.
     intake: createBatcher<PreparedIntake, void>({
@@ -60,6 +78,14 @@ export async function createCtx(opts: {
     slo: createSloRuntime(opts.config.sloFile, opts.log),
     metrics: createMetrics(opts.db, clock),
   };
+  policy = await seedActivePolicy(ctx, policy);
+  // Another process's activation arrives as a NOTIFY; a failed refresh keeps the running policy.
+  const unlisten = await opts.db.listen(POLICY_CHANNEL, () => {
+    refreshActivePolicy(ctx).catch((err: unknown) =>
+      opts.log.error('policy refresh failed; the running policy stays', { error: String(err) }),
+    );
+  });
+  ctx.policies.close = unlisten;
   return ctx;
 }
 
@@ -107,6 +133,7 @@ export async function startServer(
         http.closeIdleConnections();
         // Wakes long-polls so they answer with the current verdict instead of holding the close.
         await ctx.verdicts.close();
+        await ctx.policies.close();
         const force = setTimeout(() => http.closeAllConnections(), 5_000);
         await closed;
         clearTimeout(force);

@@ -4,6 +4,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerGates } from './commands/gates.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSlo } from './commands/slo.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerStart } from './commands/start.js';
 
 /**
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   registerAudit(program);
   registerGates(program);
   registerSlo(program);
+  registerPolicy(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

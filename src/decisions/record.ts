@@ -5,6 +5,7 @@ import type { Queryable } from '../db/index.js';
 import { GatehouseError } from '../errors.js';
 import { VERDICT_CHANNEL } from '../intake/index.js';
 import type { Principal } from '../keys/index.js';
+import { recordCaseOutcome } from '../routing/index.js';
 import { editRatio } from './edit-ratio.js';
 import { closeCase, insertDecision, raiseCaseLevel } from './queries.js';
 
@@ -98,6 +99,7 @@ export async function recordDecision(ctx: Ctx, by: Principal, input: DecisionInp
       const released = verdict === 'released' ? (input.output ?? held.redacted_output) : null;
       const target = { tenantId: by.tenantId, caseId: input.caseId, transactionId: held.transaction_id };
       await closeCase(tx, { ...target, action: input.action, verdict, released, at: now });
+      await recordCaseOutcome(tx, { tenantId: by.tenantId, caseId: input.caseId, action: input.action, at: now });
     }
     await insertDecision(tx, {
       tenant_id: by.tenantId,

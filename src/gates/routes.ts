@@ -39,7 +39,7 @@ const Evaluation = z
       .object({
         risk_class: z.string(),
         reason: z.string().nullable(),
-        action: z.enum(['release', 'review', 'block']),
+        action: z.enum(['release', 'review', 'sample', 'block']),
         matched_rules: z.array(z.string()),
       })
       .openapi({ description: 'Where the policy in force would send it' }),

@@ -13,6 +13,7 @@ import { mountKeyRoutes } from '../keys/routes.js';
 import { mountMetricsRoute } from '../metrics/routes.js';
 import { mountQueueRoutes } from '../queue/routes.js';
 import { mountSloRoutes } from '../slo/routes.js';
+import { mountPolicyRoutes } from '../routing/routes.js';
 import type { AppEnv } from './env.js';
 import { fromZodError, problemResponse } from './problem.js';
 
@@ -92,6 +93,7 @@ export function createApp(ctx: Ctx): OpenAPIHono<AppEnv> {
   mountGateRoutes(app, ctx);
   mountSloRoutes(app, ctx);
   mountFeedbackRoutes(app, ctx);
+  mountPolicyRoutes(app, ctx);
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -5,7 +5,13 @@ import type { Ctx } from '../ctx.js';
 import { GatehouseError } from '../errors.js';
 import { collectVaulted, enqueueJudge, gateFacts, runGates, storeVaulted } from '../gates/index.js';
 import type { Principal } from '../keys/index.js';
-import { route } from '../routing/index.js';
+import { addBusinessMinutes } from '../queue/calendar.js';
+import {
+  mergeCaseRoutes,
+  routeTransaction,
+  type CaseRouteRow,
+  type CounterHitRow,
+} from '../routing/index.js';
 import { findByIdempotencyKey, insertIntakes, type CaseRow, type TransactionRow } from './queries.js';
 import type { TransactionInput, TransactionView } from './schema.js';
 import { presentAsFirstSent } from './view.js';
@@ -17,6 +23,8 @@ export interface PreparedIntake {
   transaction: TransactionRow;
   case: CaseRow | null;
   audit: AuditInput[];
+  /** Routing state written with the transaction: counter hits, and its case's route or fold. */
+  routing: { counterHits: CounterHitRow[]; caseRoutes: CaseRouteRow[] };
 }
 
 /** The answer to an intake: the view, and whether it replays an earlier request. */
@@ -98,17 +106,26 @@ async function prepareIntake(
   );
   // Vaulted originals are stored first: a token in a committed transaction must always resolve.
   await storeVaulted(ctx, by, id, vault.items);
-  const decision = route(policy.doc, {
-    workflow: input.workflow ?? null,
-    confidence: input.confidence ?? null,
-    model: input.model ?? null,
-    metadata: input.metadata ?? {},
-    telemetry: input.telemetry ?? {},
-    gates: gateFacts(gates.results),
-  });
-  const verdict =
-    decision.action === 'release' ? 'released' : decision.action === 'block' ? 'blocked' : 'held';
-  const caseId = verdict === 'held' ? uuidv7() : null;
+  const routed = await routeTransaction(
+    ctx.db,
+    policy.doc,
+    {
+      tenantId: by.tenantId,
+      id,
+      prompt: input.prompt,
+      workflow: input.workflow,
+      confidence: input.confidence,
+      model: input.model,
+      parameters: input.parameters,
+      metadata: input.metadata,
+      telemetry: input.telemetry,
+      gates: gateFacts(gates.results),
+    },
+    now,
+  );
+  const decision = routed.route;
+  const { verdict, action } = routed.placement;
+  const caseId = routed.placement.openCase ? uuidv7() : routed.placement.foldInto;
   const view: TransactionView = {
     id,
     verdict,
@@ -116,10 +133,11 @@ async function prepareIntake(
     gates: gates.results,
     risk_class: decision.risk_class,
     reason: decision.reason,
-    action: decision.action,
+    action,
     case_id: caseId,
     policy_version: policy.doc.version,
     matched_rules: decision.matched_rules,
+    remediation: decision.remediation,
     created_at: at,
     decided_at: verdict === 'held' ? null : at,
   };
@@ -132,7 +150,7 @@ async function prepareIntake(
     verdict,
     risk_class: decision.risk_class,
     reason: decision.reason,
-    action: decision.action,
+    action,
     // Where the policy redacts, the unredacted text is never stored (vaulted originals excepted).
     prompt: gates.stored.prompt,
     redacted_prompt: gates.prompt,
@@ -147,14 +165,15 @@ async function prepareIntake(
     gates: gates.results,
     policy_version: policy.doc.version,
     matched_rules: decision.matched_rules,
+    remediation: decision.remediation,
     case_id: caseId,
     created_at: at,
     decided_at: view.decided_at,
   };
-  const kase: CaseRow | null = caseId
+  const kase: CaseRow | null = routed.placement.openCase
     ? {
         tenant_id: by.tenantId,
-        id: caseId,
+        id: caseId!,
         transaction_id: id,
         status: 'open',
         level: decision.level,
@@ -164,7 +183,11 @@ async function prepareIntake(
         sla_minutes: decision.sla_minutes,
         created_at: at,
         entered_at: at,
-        due_at: new Date(now.getTime() + decision.sla_minutes * 60_000).toISOString(),
+        due_at: addBusinessMinutes(
+          decision.sla.calendar ? policy.doc.business_calendars[decision.sla.calendar] : undefined,
+          now,
+          decision.sla.minutes,
+        ).toISOString(),
       }
     : null;
   const entry = (kind: string, body: Record<string, unknown>, caseRef: string | null = null): AuditInput => ({
@@ -188,10 +211,24 @@ async function prepareIntake(
       redacted_output: gates.output,
       redacted_prompt: gates.prompt,
     }),
-    entry('transaction.routed', { policy_version: policy.doc.version, ...decision, verdict }),
+    entry('transaction.routed', {
+      policy_version: policy.doc.version,
+      ...decision,
+      verdict,
+      placement: routed.placement,
+    }),
   ];
   if (kase) audit.push(entry('case.opened', { ...kase }, kase.id));
-  return { view, transaction, case: kase, audit };
+  if (routed.placement.foldInto)
+    audit.push(entry('case.folded', { fingerprint: decision.fingerprint }, caseId));
+  const caseRoute = routed.caseRoute(kase?.id ?? null);
+  return {
+    view,
+    transaction,
+    case: kase,
+    audit,
+    routing: { counterHits: routed.counterHits, caseRoutes: caseRoute ? [caseRoute] : [] },
+  };
 }
 
 /** Writes a batch of prepared intakes atomically, in one statement and one round trip. */
@@ -200,6 +237,8 @@ export async function writeIntakes(ctx: Pick<Ctx, 'db'>, items: PreparedIntake[]
     transactions: items.map((i) => i.transaction),
     cases: items.flatMap((i) => (i.case ? [i.case] : [])),
     audit: toAuditRows(items.flatMap((i) => i.audit)),
+    counterHits: items.flatMap((i) => i.routing.counterHits),
+    caseRoutes: mergeCaseRoutes(items.flatMap((i) => i.routing.caseRoutes)),
   });
   return items.map(() => undefined);
 }

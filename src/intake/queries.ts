@@ -1,5 +1,11 @@
 import { toAuditRows } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
+import {
+  insertCounterHitsSql,
+  upsertCaseRoutesSql,
+  type CaseRouteRow,
+  type CounterHitRow,
+} from '../routing/index.js';
 
 /** A transactions row as intake writes it. */
 export interface TransactionRow {
@@ -25,6 +31,7 @@ export interface TransactionRow {
   gates: unknown;
   policy_version: string;
   matched_rules: string[];
+  remediation: unknown[];
   case_id: string | null;
   created_at: string;
   decided_at: string | null;
@@ -82,6 +89,7 @@ const TX_COLUMNS: [keyof TransactionRow, string][] = [
   ['gates', 'jsonb'],
   ['policy_version', 'text'],
   ['matched_rules', 'text[]'],
+  ['remediation', 'jsonb'],
   ['case_id', 'text'],
   ['created_at', 'timestamptz'],
   ['decided_at', 'timestamptz'],
@@ -116,18 +124,28 @@ const names = (columns: [string, string][]): string => columns.map(([n]) => n).j
 // checked at the end of the statement, after all three inserts.
 const INSERT_INTAKE = `with
   t as (insert into transactions (${names(TX_COLUMNS)}) ${selectRowsSql('$1', TX_COLUMNS)}),
-  c as (insert into cases (${names(CASE_COLUMNS)}) ${selectRowsSql('$2', CASE_COLUMNS)})
+  c as (insert into cases (${names(CASE_COLUMNS)}) ${selectRowsSql('$2', CASE_COLUMNS)}),
+  h as (${insertCounterHitsSql('$4')}),
+  r as (${upsertCaseRoutesSql('$5')})
 insert into audit_entries (${names(AUDIT_COLUMNS)}) ${selectRowsSql('$3', AUDIT_COLUMNS)}`;
 
-/** Inserts transactions, their cases and audit entries atomically in one statement. */
+/** Inserts transactions, their cases, audit entries and routing state atomically in one statement. */
 export async function insertIntakes(
   q: Queryable,
-  rows: { transactions: TransactionRow[]; cases: CaseRow[]; audit: AuditRow[] },
+  rows: {
+    transactions: TransactionRow[];
+    cases: CaseRow[];
+    audit: AuditRow[];
+    counterHits: CounterHitRow[];
+    caseRoutes: CaseRouteRow[];
+  },
 ): Promise<void> {
   await q.query(INSERT_INTAKE, [
     JSON.stringify(rows.transactions),
     JSON.stringify(rows.cases),
     JSON.stringify(rows.audit),
+    JSON.stringify(rows.counterHits),
+    JSON.stringify(rows.caseRoutes),
   ]);
 }
 
@@ -143,13 +161,14 @@ export interface StoredTransaction {
   case_id: string | null;
   policy_version: string;
   matched_rules: string[];
+  remediation: unknown[];
   created_at: Date;
   decided_at: Date | null;
   request_hash: string | null;
 }
 
 const STORED_COLUMNS = `id, verdict, released_output, gates, risk_class, reason, action, case_id, policy_version,
-  matched_rules, created_at, decided_at, request_hash`;
+  matched_rules, remediation, created_at, decided_at, request_hash`;
 
 /** Loads one transaction of a tenant. */
 export async function findTransaction(

@@ -59,10 +59,14 @@ export const TransactionView = z
     gates: z.array(GateResult),
     risk_class: z.string(),
     reason: z.string().nullable(),
-    action: z.enum(['release', 'review', 'block']),
+    action: z.enum(['release', 'review', 'sample', 'block']),
     case_id: z.string().nullable(),
     policy_version: z.string(),
     matched_rules: z.array(z.string()),
+    remediation: z
+      .array(z.unknown())
+      .optional()
+      .openapi({ description: 'Level-0 remediation the policy asks for: redact, add_label, {rerun}' }),
     created_at: z.string(),
     decided_at: z.string().nullable(),
   })

@@ -14,6 +14,7 @@ export function present(row: StoredTransaction): TransactionView {
     case_id: row.case_id,
     policy_version: row.policy_version,
     matched_rules: row.matched_rules,
+    remediation: row.remediation,
     created_at: new Date(row.created_at).toISOString(),
     decided_at: row.decided_at ? new Date(row.decided_at).toISOString() : null,
   };

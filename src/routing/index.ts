@@ -1,2 +1,37 @@
-export { loadPolicyFile, parsePolicy, type Policy, type RoutingAction } from './policy.js';
-export { route, type Facts, type Route } from './route.js';
+export {
+  activatePolicy,
+  compilePolicySource,
+  describeActivePolicy,
+  listPolicyVersions,
+  refreshActivePolicy,
+  seedActivePolicy,
+  type Activation,
+  type ActivationInput,
+} from './activation.js';
+export { buildFacts, counterLookups, countsFor, withCounters, type TransactionFacts } from './facts.js';
+export { fingerprintOf, inSample, promptTemplate } from './fingerprint.js';
+export { recordCaseOutcome, type CaseOutcome } from './outcome.js';
+export { longestFoldWindow, placeTransaction, type Placement, type Verdict } from './placement.js';
+export {
+  loadPolicyFile,
+  locatePolicyError,
+  parsePolicy,
+  readPolicyFile,
+  type Policy,
+  type Remediation,
+  type RoutingAction,
+} from './policy.js';
+export { POLICY_CHANNEL } from './policy-queries.js';
+export { policyJsonSchema } from './policy-schema.js';
+export {
+  insertCounterHitsSql,
+  loadRoutingHistory,
+  mergeCaseRoutes,
+  NO_HISTORY,
+  upsertCaseRoutesSql,
+  type CaseRouteRow,
+  type CounterHitRow,
+  type RoutingHistory,
+} from './queries.js';
+export { routeTransaction, type RoutedTransaction } from './route-transaction.js';
+export { route, slaOf, type Facts, type ResolvedSla, type Route } from './route.js';

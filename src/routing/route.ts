@@ -1,76 +1,143 @@
-import type { Condition, Policy, RoutingOutcome } from './policy.js';
+import { compileCondition, EvaluationError, type Facts, type Test } from './condition.js';
+import { DEFAULT_FINGERPRINT_FIELDS, fingerprintOf } from './fingerprint.js';
+import type { Policy, Remediation, RoutingAction, RoutingOutcome, SlaSpec } from './policy.js';
 
-/** The facts a policy can test: the transaction's fields and a summary of each gate. */
-export type Facts = Record<string, unknown>;
+export type { Facts } from './condition.js';
 
-/** Where a transaction goes: its class, reason, action and SLA, and every rule that matched. */
-export interface Route extends RoutingOutcome {
-  risk_rank: number;
-  sla_minutes: number;
-  matched_rules: string[];
+/** A resolved SLA: minutes to the deadline, counted on `calendar`'s business hours when named. */
+export interface ResolvedSla {
+  minutes: number;
+  calendar?: string;
 }
 
-class EvaluationError extends Error {}
+/**
+ * Where a transaction goes: risk (class and rank) and deadline (SLA) as two explicit signals, the
+ * reason, action and every queue instruction of the winning rule, every rule that matched, the rule
+ * that won (null for `default` / `on_error`) and the incident fingerprint.
+ */
+export interface Route {
+  risk_class: string;
+  risk_rank: number;
+  reason: string | null;
+  action: RoutingAction;
+  sample_rate: number | null;
+  group: string | null;
+  level: number;
+  sla: ResolvedSla;
+  /** `sla.minutes`, kept for readers of the first routing result. */
+  sla_minutes: number;
+  checklist: string | null;
+  reviewers: number;
+  remediation: Remediation[];
+  fold: { window_minutes: number } | null;
+  safe_pattern: { after: number; sample_rate: number; enabled: boolean } | null;
+  incident: boolean;
+  notify: string[];
+  matched_rules: string[];
+  rule: string | null;
+  fingerprint: string;
+  /** True when a fact had the wrong type and the policy's `on_error` outcome applied. */
+  evaluation_error: boolean;
+}
+
+interface CompiledRule {
+  id: string;
+  test: Test;
+  rank: number;
+  then: RoutingOutcome;
+}
+
+// Policies are immutable once parsed, so their compiled rules can be remembered without going stale.
+const compiled = new WeakMap<Policy, CompiledRule[]>();
+
+function compiledRules(policy: Policy): CompiledRule[] {
+  let rules = compiled.get(policy);
+  if (!rules) {
+    rules = policy.rules.map((r) => ({
+      id: r.id,
+      test: compileCondition(r.when),
+      rank: policy.risk_classes[r.then.risk_class]!.rank,
+      then: r.then,
+    }));
+    compiled.set(policy, rules);
+  }
+  return rules;
+}
 
 /**
- * Applies the policy's rules to the facts. The highest-risk matching rule wins (lowest rank; the
- * earlier rule on a tie); every match is recorded. A fact of the wrong type routes to the policy's
- * `on_error` outcome (default: review for incomplete data) instead of failing the request.
+ * Applies the policy's rules to the facts; total and deterministic. The highest-risk matching rule
+ * wins (lowest rank; the earlier rule on a tie) and every match is recorded. A fact of the wrong type
+ * routes to the policy's `on_error` outcome (default: review for incomplete data), never an error.
  */
 export function route(policy: Policy, facts: Facts): Route {
+  const fingerprint =
+    typeof facts.fingerprint === 'string'
+      ? facts.fingerprint
+      : fingerprintOf(policy.fingerprint?.fields ?? DEFAULT_FINGERPRINT_FIELDS, facts);
   const matched: string[] = [];
-  let winner: RoutingOutcome | undefined;
+  let winner: CompiledRule | undefined;
   try {
-    for (const rule of policy.rules) {
-      if (!holds(rule.when, facts)) continue;
+    for (const rule of compiledRules(policy)) {
+      if (!rule.test(facts)) continue;
       matched.push(rule.id);
-      if (!winner || rank(policy, rule.then) < rank(policy, winner)) winner = rule.then;
+      if (!winner || rule.rank < winner.rank) winner = rule;
     }
   } catch (err) {
     if (!(err instanceof EvaluationError)) throw err;
-    return withSla(policy, policy.on_error, matched);
+    return resolve(policy, policy.on_error, null, matched, fingerprint, true);
   }
-  return withSla(policy, winner ?? policy.default, matched);
+  return resolve(policy, winner?.then ?? policy.default, winner?.id ?? null, matched, fingerprint, false);
 }
 
-function rank(policy: Policy, o: RoutingOutcome): number {
-  return policy.risk_classes[o.risk_class]!.rank;
+/** Minutes of an SLA spec (business hours become minutes of the same calendar). */
+export function slaOf(spec: SlaSpec): ResolvedSla {
+  if ('minutes' in spec) return { minutes: spec.minutes };
+  if ('business_hours' in spec) return { minutes: spec.business_hours * 60, calendar: spec.calendar };
+  return { minutes: spec.business_minutes, calendar: spec.calendar };
 }
 
-function withSla(policy: Policy, o: RoutingOutcome, matched: string[]): Route {
+function lowestLevelGroup(policy: Policy): string | null {
+  let best: [string, number] | null = null;
+  for (const [name, g] of Object.entries(policy.groups ?? {})) {
+    const level = (g as { level?: unknown } | null)?.level;
+    const n = typeof level === 'number' ? level : 1;
+    if (!best || n < best[1]) best = [name, n];
+  }
+  return best?.[0] ?? null;
+}
+
+function resolve(
+  policy: Policy,
+  o: RoutingOutcome,
+  rule: string | null,
+  matched: string[],
+  fingerprint: string,
+  evaluationError: boolean,
+): Route {
   const cls = policy.risk_classes[o.risk_class]!;
-  return { ...o, risk_rank: cls.rank, sla_minutes: cls.sla_minutes, matched_rules: matched };
-}
-
-/** Whether a condition holds for the facts; throws EvaluationError on a type mismatch. */
-export function holds(c: Condition, facts: Facts): boolean {
-  if ('all' in c) return c.all.every((x) => holds(x, facts));
-  if ('any' in c) return c.any.some((x) => holds(x, facts));
-  if ('not' in c) return !holds(c.not, facts);
-  const value = lookup(facts, c.path);
-  if (c.exists !== undefined) return (value !== undefined && value !== null) === c.exists;
-  if (c.eq !== undefined) return value === c.eq;
-  if (c.ne !== undefined) return value !== c.ne;
-  if (c.in !== undefined) return c.in.includes(value);
-  if (c.contains !== undefined) {
-    if (value === undefined || value === null) return false;
-    if (!Array.isArray(value)) throw new EvaluationError(`${c.path} is not a list`);
-    return value.includes(c.contains);
-  }
-  if (value === undefined || value === null) return false;
-  if (typeof value !== 'number') throw new EvaluationError(`${c.path} is not a number`);
-  if (c.gt !== undefined) return value > c.gt;
-  if (c.gte !== undefined) return value >= c.gte;
-  if (c.lt !== undefined) return value < c.lt;
-  if (c.lte !== undefined) return value <= c.lte;
-  return false;
-}
-
-function lookup(facts: Facts, path: string): unknown {
-  let cur: unknown = facts;
-  for (const key of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
+  const sla = slaOf(o.sla ?? cls.sla ?? { minutes: cls.sla_minutes! });
+  const group = o.group ?? lowestLevelGroup(policy);
+  const groupLevel = (group ? (policy.groups?.[group] as { level?: unknown } | undefined)?.level : undefined) ?? 1;
+  return {
+    risk_class: o.risk_class,
+    risk_rank: cls.rank,
+    reason: o.reason,
+    action: o.action,
+    sample_rate: o.sample_rate ?? null,
+    group,
+    level: o.level ?? (typeof groupLevel === 'number' ? groupLevel : 1),
+    sla,
+    sla_minutes: sla.minutes,
+    checklist: o.checklist ?? null,
+    reviewers: o.reviewers ?? cls.reviewers,
+    remediation: o.remediation ?? [],
+    fold: o.fold ?? null,
+    safe_pattern: o.safe_pattern ?? null,
+    incident: o.incident ?? false,
+    notify: o.notify ?? [],
+    matched_rules: matched,
+    rule,
+    fingerprint,
+    evaluation_error: evaluationError,
+  };
 }
