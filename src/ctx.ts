@@ -4,6 +4,7 @@ import type { GateSet } from './gates/index.js';
 import type { Batcher } from './intake/batcher.js';
 import type { PreparedIntake } from './intake/intake.js';
 import type { VerdictHub } from './intake/verdicts.js';
+import type { QueueConfig } from './queue/compile.js';
 import type { Policy } from './routing/index.js';
 
 /** Where log lines go; JSON lines on stderr in production, silent in tests. */
@@ -16,6 +17,8 @@ export interface Logger {
 export interface ActivePolicy {
   doc: Policy;
   gates: GateSet;
+  /** Groups, checklists and calendars of the review queue (`compileQueue`). */
+  queue?: QueueConfig;
 }
 
 /** What every command receives first: nothing hides in module singletons. */

@@ -19,6 +19,8 @@ export const ERRORS = {
   migration_history_mismatch: { status: 500, title: 'The database migration history does not match' },
   not_ready: { status: 503, title: 'Gatehouse is not ready' },
   internal: { status: 500, title: 'Internal error' },
+  claim_limit: { status: 409, title: 'You hold as many cases as your groups allow' },
+  case_state: { status: 409, title: 'The case is not in a state that allows this' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -13,6 +13,7 @@ import {
   type PreparedIntake,
 } from './intake/index.js';
 import { bootstrapAdmin } from './keys/index.js';
+import { compileQueue } from './queue/index.js';
 import { loadPolicyFile } from './routing/index.js';
 import { startScheduler } from './scheduler/index.js';
 import { TASKS } from './scheduler/tasks.js';
@@ -20,7 +21,7 @@ import { TASKS } from './scheduler/tasks.js';
 /** Loads and validates a policy file with its gates. */
 export function loadActivePolicy(path: string): ActivePolicy {
   const doc = loadPolicyFile(path);
-  return { doc, gates: compileGates(doc.gates) };
+  return { doc, gates: compileGates(doc.gates), queue: compileQueue(doc) };
 }
 
 /** Assembles a Ctx on an open, migrated database. */

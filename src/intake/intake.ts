@@ -6,6 +6,7 @@ import { GatehouseError } from '../errors.js';
 import { gateFacts, runGates } from '../gates/index.js';
 import type { Principal } from '../keys/index.js';
 import { route } from '../routing/index.js';
+import { openCase, queueConfigOf, type ClockEventRow } from '../queue/index.js';
 import { findByIdempotencyKey, insertIntakes, type CaseRow, type TransactionRow } from './queries.js';
 import type { TransactionInput, TransactionView } from './schema.js';
 import { presentAsFirstSent } from './view.js';
@@ -16,6 +17,7 @@ export interface PreparedIntake {
   view: TransactionView;
   transaction: TransactionRow;
   case: CaseRow | null;
+  clockEvents: ClockEventRow[];
   audit: AuditInput[];
 }
 
@@ -142,22 +144,21 @@ async function prepareIntake(
     created_at: at,
     decided_at: view.decided_at,
   };
-  const kase: CaseRow | null = caseId
-    ? {
-        tenant_id: by.tenantId,
-        id: caseId,
-        transaction_id: id,
-        status: 'open',
-        level: decision.level,
-        risk_class: decision.risk_class,
-        risk_rank: decision.risk_rank,
-        reason: decision.reason,
-        sla_minutes: decision.sla_minutes,
-        created_at: at,
-        entered_at: at,
-        due_at: new Date(now.getTime() + decision.sla_minutes * 60_000).toISOString(),
-      }
+  const opened = caseId
+    ? openCase(
+        { doc: policy.doc, queue: queueConfigOf(policy) },
+        {
+          tenantId: by.tenantId,
+          caseId,
+          transactionId: id,
+          route: { ...decision },
+          createdAt: now,
+          enteredAt: now,
+          actor: by.keyId,
+        },
+      )
     : null;
+  const kase: CaseRow | null = opened?.case ?? null;
   const entry = (kind: string, body: Record<string, unknown>, caseRef: string | null = null): AuditInput => ({
     tenantId: by.tenantId,
     kind,
@@ -177,7 +178,7 @@ async function prepareIntake(
     entry('transaction.routed', { policy_version: policy.doc.version, ...decision, verdict }),
   ];
   if (kase) audit.push(entry('case.opened', { ...kase }, kase.id));
-  return { view, transaction, case: kase, audit };
+  return { view, transaction, case: kase, clockEvents: opened?.clockEvents ?? [], audit };
 }
 
 /** Writes a batch of prepared intakes atomically, in one statement and one round trip. */
@@ -185,6 +186,7 @@ export async function writeIntakes(ctx: Pick<Ctx, 'db'>, items: PreparedIntake[]
   await insertIntakes(ctx.db, {
     transactions: items.map((i) => i.transaction),
     cases: items.flatMap((i) => (i.case ? [i.case] : [])),
+    clockEvents: items.flatMap((i) => i.clockEvents),
     audit: toAuditRows(items.flatMap((i) => i.audit)),
   });
   return items.map(() => undefined);

@@ -1,5 +1,8 @@
 import { toAuditRows } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
+import { CASE_COLUMNS, CLOCK_EVENT_COLUMNS, type CaseRow, type ClockEventRow } from '../queue/index.js';
+
+export type { CaseRow } from '../queue/index.js';
 
 /** A transactions row as intake writes it. */
 export interface TransactionRow {
@@ -28,22 +31,6 @@ export interface TransactionRow {
   case_id: string | null;
   created_at: string;
   decided_at: string | null;
-}
-
-/** A cases row as intake opens it. */
-export interface CaseRow {
-  tenant_id: string;
-  id: string;
-  transaction_id: string;
-  status: 'open';
-  level: number;
-  risk_class: string;
-  risk_rank: number;
-  reason: string | null;
-  sla_minutes: number;
-  created_at: string;
-  entered_at: string;
-  due_at: string;
 }
 
 /** An audit_entries row as intake writes it. */
@@ -87,21 +74,6 @@ const TX_COLUMNS: [keyof TransactionRow, string][] = [
   ['decided_at', 'timestamptz'],
 ];
 
-const CASE_COLUMNS: [keyof CaseRow, string][] = [
-  ['tenant_id', 'text'],
-  ['id', 'text'],
-  ['transaction_id', 'text'],
-  ['status', 'text'],
-  ['level', 'int'],
-  ['risk_class', 'text'],
-  ['risk_rank', 'int'],
-  ['reason', 'text'],
-  ['sla_minutes', 'int'],
-  ['created_at', 'timestamptz'],
-  ['entered_at', 'timestamptz'],
-  ['due_at', 'timestamptz'],
-];
-
 // Rows travel as one JSON parameter per table, expanded by jsonb_to_recordset.
 function selectRowsSql(param: string, columns: [string, string][]): string {
   const names = columns.map(([n]) => n).join(', ');
@@ -116,18 +88,20 @@ const names = (columns: [string, string][]): string => columns.map(([n]) => n).j
 // checked at the end of the statement, after all three inserts.
 const INSERT_INTAKE = `with
   t as (insert into transactions (${names(TX_COLUMNS)}) ${selectRowsSql('$1', TX_COLUMNS)}),
-  c as (insert into cases (${names(CASE_COLUMNS)}) ${selectRowsSql('$2', CASE_COLUMNS)})
+  c as (insert into cases (${names(CASE_COLUMNS)}) ${selectRowsSql('$2', CASE_COLUMNS)}),
+  e as (insert into case_clock_events (${names(CLOCK_EVENT_COLUMNS)}) ${selectRowsSql('$4', CLOCK_EVENT_COLUMNS)})
 insert into audit_entries (${names(AUDIT_COLUMNS)}) ${selectRowsSql('$3', AUDIT_COLUMNS)}`;
 
-/** Inserts transactions, their cases and audit entries atomically in one statement. */
+/** Inserts transactions, their cases, clock events and audit entries atomically in one statement. */
 export async function insertIntakes(
   q: Queryable,
-  rows: { transactions: TransactionRow[]; cases: CaseRow[]; audit: AuditRow[] },
+  rows: { transactions: TransactionRow[]; cases: CaseRow[]; audit: AuditRow[]; clockEvents: ClockEventRow[] },
 ): Promise<void> {
   await q.query(INSERT_INTAKE, [
     JSON.stringify(rows.transactions),
     JSON.stringify(rows.cases),
     JSON.stringify(rows.audit),
+    JSON.stringify(rows.clockEvents),
   ]);
 }
 
