@@ -17,13 +17,10 @@ const DecisionBody = z
       .optional()
       .openapi({ description: 'Required for reject: a policy reason or a rejection reason' }),
     template_id: z.string().max(200).optional(),
-    checklist: z
-      .record(z.string(), z.boolean())
-      .optional()
-      .openapi({
-        description:
-          "The case checklist's items, each true when done; all are required to approve, edit or reject",
-      }),
+    checklist: z.record(z.string(), z.boolean()).optional().openapi({
+      description:
+        "The case checklist's items, each true when done; all are required to approve, edit or reject",
+    }),
     level: z
       .number()
       .int()
