@@ -18,7 +18,7 @@ export function usePolicy(s: TestServer, yamlText: string): void {
     ...raw,
     version: `${String(raw.name)}@test`,
   } as unknown as Policy;
-  for (const rule of doc.rules) rule.then = { level: 1, reason: null, ...rule.then };
+  for (const rule of doc.rules) rule.then = Object.assign({ level: 1, reason: null }, rule.then);
   const active = { doc, gates: base.gates, queue: compileQueue(doc) };
   s.ctx.policy = () => active;
 }
