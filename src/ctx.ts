@@ -5,6 +5,7 @@ import type { Batcher } from './intake/batcher.js';
 import type { PreparedIntake } from './intake/intake.js';
 import type { VerdictHub } from './intake/verdicts.js';
 import type { Metrics } from './metrics/registry.js';
+import type { QueueConfig } from './queue/compile.js';
 import type { Policy } from './routing/index.js';
 import type { SloRuntime } from './slo/runtime.js';
 
@@ -18,6 +19,8 @@ export interface Logger {
 export interface ActivePolicy {
   doc: Policy;
   gates: GateSet;
+  /** Groups, checklists and calendars of the review queue (`compileQueue`). */
+  queue?: QueueConfig;
 }
 
 /** How the policy in force changes: compile validates every section, use switches this process. */

@@ -24,6 +24,8 @@ export const ERRORS = {
   audit_verification_failed: { status: 422, title: 'The audit log, proof or receipt does not verify' },
   slo_invalid: { status: 422, title: 'The SLO file is not valid' },
   not_released: { status: 409, title: 'The transaction was not released' },
+  claim_limit: { status: 409, title: 'You hold as many cases as your groups allow' },
+  case_state: { status: 409, title: 'The case is not in a state that allows this' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -14,6 +14,7 @@ import {
 } from './intake/index.js';
 import { bootstrapAdmin } from './keys/index.js';
 import { createMetrics } from './metrics/registry.js';
+import { compileQueue } from './queue/index.js';
 import {
   compilePolicySource,
   POLICY_CHANNEL,
@@ -28,7 +29,7 @@ import { TASKS } from './scheduler/tasks.js';
 
 /** Validates a parsed policy's other sections with each owning domain's compiler. */
 export function compileActivePolicy(doc: Policy): ActivePolicy {
-  return { doc, gates: compileGates(doc.gates) };
+  return { doc, gates: compileGates(doc.gates), queue: compileQueue(doc) };
 }
 
 /** Loads and validates a policy file with every section compiled; errors carry file:line:col. */

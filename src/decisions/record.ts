@@ -5,19 +5,33 @@ import type { Queryable } from '../db/index.js';
 import { GatehouseError } from '../errors.js';
 import { VERDICT_CHANNEL } from '../intake/index.js';
 import type { Principal } from '../keys/index.js';
-import { recordCaseOutcome } from '../routing/index.js';
+import { recordCaseOutcome, type CaseOutcome } from '../routing/index.js';
+import {
+  bothClocks,
+  defaultGroup,
+  insertClockEvents,
+  lockCase,
+  queueConfigOf,
+  requireGroup,
+  requireHeld,
+  type CaseState,
+  type QueueConfig,
+} from '../queue/index.js';
+import { consensusOf, type Consensus } from './consensus.js';
 import { editRatio } from './edit-ratio.js';
-import { closeCase, insertDecision, raiseCaseLevel } from './queries.js';
+import {
+  closeCase,
+  countReviews,
+  findTemplateBody,
+  insertDecision,
+  insertReview,
+  isRejectionReason,
+  raiseCaseLevel,
+  reopenForReview,
+} from './queries.js';
+import { checkChecklist, checkDecisionShape, escalationTarget, type DecisionInput } from './validate.js';
 
-/** What a reviewer decided about a case they hold. */
-export interface DecisionInput {
-  caseId: string;
-  action: 'approve' | 'edit' | 'reject' | 'escalate';
-  /** The corrected output; required for `edit`. */
-  output?: string;
-  rationale?: string;
-  reason?: string;
-}
+export type { DecisionInput } from './validate.js';
 
 /** The stored decision and where it left the case and its transaction. */
 export interface Decision {
@@ -30,120 +44,201 @@ export interface Decision {
   edit_ratio: number | null;
   time_spent_ms: number;
   decided_at: string;
+  /** A blind review of a case that needs several: where the reviews stand; null otherwise. */
+  consensus: Consensus | null;
 }
 
-/** Locks the case and checks the caller may decide it now; throws the matching catalogue error. */
-async function lockHeldCase(
-  tx: Queryable,
-  by: Principal,
-  input: DecisionInput,
-  now: Date,
-): Promise<HeldCase> {
-  const { rows } = await tx.query<HeldCase>(
-    `select c.transaction_id, c.status, c.level, c.claimed_by, c.claimed_at, c.lease_expires_at, t.redacted_output
-     from cases c join transactions t on t.tenant_id = c.tenant_id and t.id = c.transaction_id
-     where c.tenant_id = $1 and c.id = $2 for update of c`,
-    [by.tenantId, input.caseId],
-  );
-  const held = rows[0];
-  if (!held) throw new GatehouseError('not_found', `no case ${input.caseId}`);
-  if (held.status === 'closed')
-    throw new GatehouseError('case_closed', `case ${input.caseId} is already decided`);
-  if (held.status !== 'claimed' || held.claimed_by !== by.keyId) {
-    throw new GatehouseError('case_not_held', `claim case ${input.caseId} first (POST /v1/review/next)`);
-  }
-  if (held.lease_expires_at && new Date(held.lease_expires_at) < now) {
-    throw new GatehouseError('lease_expired', `your lease on case ${input.caseId} expired; claim it again`);
-  }
-  if (input.action === 'escalate' && held.level >= 3) {
-    throw new GatehouseError('escalation_limit', 'the case is at Level 3 (incident) already', [
-      { pointer: '/action', detail: 'cannot escalate above Level 3' },
-    ]);
-  }
-  return held;
-}
-
-interface HeldCase {
-  transaction_id: string;
-  status: string;
+/** Where a decision moves the case: closed with a verdict, or still held at a level. */
+interface Outcome {
+  verdict: Decision['verdict'];
   level: number;
-  claimed_by: string | null;
-  claimed_at: Date | null;
-  lease_expires_at: Date | null;
-  redacted_output: string;
+  consensus: Consensus | null;
 }
 
 /**
- * Records a decision on a case the caller holds, in one transaction with its audit entry:
- * approve/edit release the (edited) output, reject blocks it, escalate hands the case to the next
- * level without resetting its SLA clock. Wakes long-polls on the transaction through NOTIFY.
+ * Records a decision on a case the caller holds, in one transaction with its audit entry. Approve
+ * and edit release the (edited) output, reject blocks it — each only with the checklist complete;
+ * escalate hands the case to a higher level with a note, never resetting its end-to-end clock.
+ * On a case needing N blind reviews each is recorded blind until all are in: unanimous approve or
+ * reject closes it, anything else goes to the next level for adjudication. Time spent is measured
+ * here, from the claim to now. Wakes long-polls and streams through NOTIFY. Nothing changes on error.
  */
 export async function recordDecision(ctx: Ctx, by: Principal, input: DecisionInput): Promise<Decision> {
-  if (input.action === 'edit' && input.output === undefined) {
-    throw new GatehouseError('invalid_request', 'an edit needs the corrected output', [
-      { pointer: '/output', detail: 'required when action is "edit"' },
-    ]);
-  }
   const now = ctx.clock();
+  const policy = ctx.policy();
+  const config = queueConfigOf(policy);
   return ctx.db.transaction(async (tx) => {
-    const held = await lockHeldCase(tx, by, input, now);
-    const timeSpent = now.getTime() - new Date(held.claimed_at ?? now).getTime();
-    const ratio = input.action === 'edit' ? editRatio(held.redacted_output, input.output!) : null;
+    const c = await lockCase(tx, by, input.caseId);
+    // Least privilege: outside the case's group you learn nothing about its state.
+    if (c.claimed_by !== by.keyId) await requireGroup(tx, config, by, c.group_name);
+    requireHeld(c, by.keyId, now);
+    checkDecisionShape(input);
+    const target = input.action === 'escalate' ? escalationTarget(c.level, input.level) : c.level;
+    checkChecklist(input.action, c.checklist_items, input.checklist);
+    if (input.action === 'reject') await checkReason(tx, by.tenantId, policy.doc.reasons, input.reason!);
+    const template =
+      input.template_id === undefined ? undefined : await templateBody(tx, by.tenantId, input.template_id);
+    const original = await redactedOutput(tx, by.tenantId, c.transaction_id);
+    const ratio = input.action === 'edit' ? editRatio(original, input.output!) : null;
+    const timeSpent = now.getTime() - new Date(c.claimed_at ?? now).getTime();
+    const blind =
+      c.reviewers_required > 1 && (await countReviews(tx, by.tenantId, c.id)) < c.reviewers_required;
     const decisionId = uuidv7();
-    let verdict: Decision['verdict'] = 'held';
-    const level = input.action === 'escalate' ? held.level + 1 : held.level;
-    if (input.action === 'escalate') {
-      await raiseCaseLevel(tx, by.tenantId, input.caseId, level);
-    } else {
-      verdict = input.action === 'reject' ? 'blocked' : 'released';
-      const released = verdict === 'released' ? (input.output ?? held.redacted_output) : null;
-      const target = { tenantId: by.tenantId, caseId: input.caseId, transactionId: held.transaction_id };
-      await closeCase(tx, { ...target, action: input.action, verdict, released, at: now });
-      await recordCaseOutcome(tx, { tenantId: by.tenantId, caseId: input.caseId, action: input.action, at: now });
-    }
     await insertDecision(tx, {
       tenant_id: by.tenantId,
       id: decisionId,
-      case_id: input.caseId,
+      case_id: c.id,
       action: input.action,
       reviewer_key_id: by.keyId,
       output: input.output ?? null,
-      rationale: input.rationale ?? null,
+      rationale: input.rationale ?? template ?? null,
       reason: input.reason ?? null,
       edit_ratio: ratio,
       time_spent_ms: timeSpent,
       decided_at: now,
+      note: input.note ?? null,
+      template_id: input.template_id ?? null,
+      checklist: input.checklist ?? null,
+      blind,
     });
+    const move = { tx, config, by, c, now, original };
+    const outcome = blind
+      ? await applyBlindReview(move, input, decisionId)
+      : input.action === 'escalate'
+        ? await escalate(move, target)
+        : await close(move, input.action, input.output);
     await appendAudit(tx, [
       {
         tenantId: by.tenantId,
-        kind: 'case.decided',
-        transactionId: held.transaction_id,
-        caseId: input.caseId,
+        kind: blind ? 'case.reviewed' : 'case.decided',
+        transactionId: c.transaction_id,
+        caseId: c.id,
         actor: by.keyId,
         at: now,
         body: {
           decision_id: decisionId,
           ...input,
-          verdict,
-          level,
+          ...outcome,
           edit_ratio: ratio,
           time_spent_ms: timeSpent,
+          blind,
         },
       },
     ]);
-    if (verdict !== 'held')
-      await tx.query('select pg_notify($1, $2)', [VERDICT_CHANNEL, `${by.tenantId}:${held.transaction_id}`]);
+    if (outcome.verdict !== 'held') {
+      await tx.query('select pg_notify($1, $2)', [VERDICT_CHANNEL, `${by.tenantId}:${c.transaction_id}`]);
+    }
     return {
       id: decisionId,
-      case_id: input.caseId,
-      transaction_id: held.transaction_id,
+      case_id: c.id,
+      transaction_id: c.transaction_id,
       action: input.action,
-      verdict,
-      level,
+      verdict: outcome.verdict,
+      level: outcome.level,
       edit_ratio: ratio,
       time_spent_ms: timeSpent,
       decided_at: now.toISOString(),
+      consensus: outcome.consensus,
     };
   });
+}
+
+interface Move {
+  tx: Queryable;
+  config: QueueConfig;
+  by: Principal;
+  c: CaseState;
+  now: Date;
+  original: string;
+}
+
+async function close(m: Move, action: string, edited?: string): Promise<Outcome> {
+  const verdict = action === 'reject' ? 'blocked' : 'released';
+  const released = verdict === 'released' ? (edited ?? m.original) : null;
+  const ref = { tenantId: m.by.tenantId, caseId: m.c.id, level: m.c.level };
+  await insertClockEvents(m.tx, bothClocks(ref, 'stop', m.now, m.by.keyId));
+  const target = { tenantId: m.by.tenantId, caseId: m.c.id, transactionId: m.c.transaction_id };
+  await closeCase(m.tx, { ...target, action, verdict, released, at: m.now });
+  // Safe-pattern learning and folded repeats follow the case's outcome (routing).
+  await recordCaseOutcome(m.tx, {
+    tenantId: m.by.tenantId,
+    caseId: m.c.id,
+    action: action as CaseOutcome['action'],
+    at: m.now,
+  });
+  return { verdict, level: m.c.level, consensus: null };
+}
+
+/** Moves the case up: the old level's stage clock stops, the new one's starts; end-to-end runs on. */
+async function escalate(m: Move, level: number, consensus: Consensus | null = null): Promise<Outcome> {
+  const group = defaultGroup(m.config, level).name;
+  const at = m.now.toISOString();
+  const ev = (stage: number, kind: 'stop' | 'start') => ({
+    tenant_id: m.by.tenantId,
+    case_id: m.c.id,
+    stage,
+    kind,
+    at,
+    reason: null,
+    actor: m.by.keyId,
+  });
+  await insertClockEvents(m.tx, [ev(m.c.level, 'stop'), ev(level, 'start')]);
+  await raiseCaseLevel(m.tx, { tenantId: m.by.tenantId, caseId: m.c.id, level, group, at: m.now });
+  return { verdict: 'held', level, consensus };
+}
+
+async function applyBlindReview(m: Move, input: DecisionInput, decisionId: string): Promise<Outcome> {
+  const actions = await insertReview(m.tx, {
+    tenantId: m.by.tenantId,
+    caseId: m.c.id,
+    keyId: m.by.keyId,
+    decisionId,
+    action: input.action,
+    rule: m.c.matched_rule,
+    at: m.now,
+  });
+  const consensus = consensusOf(actions, m.c.reviewers_required);
+  if (consensus.state === 'pending') {
+    await reopenForReview(m.tx, m.by.tenantId, m.c.id);
+    return { verdict: 'held', level: m.c.level, consensus };
+  }
+  if (consensus.state === 'agreed') return { ...(await close(m, consensus.action)), consensus };
+  // Adjudication at the next level; at Level 3 the case stays there for a lead to decide.
+  if (m.c.level >= 3) {
+    await reopenForReview(m.tx, m.by.tenantId, m.c.id);
+    return { verdict: 'held', level: m.c.level, consensus };
+  }
+  return escalate(m, m.c.level + 1, consensus);
+}
+
+async function checkReason(
+  tx: Queryable,
+  tenantId: string,
+  policyReasons: readonly string[],
+  reason: string,
+): Promise<void> {
+  if (policyReasons.includes(reason) || (await isRejectionReason(tx, tenantId, reason))) return;
+  throw new GatehouseError(
+    'invalid_request',
+    `"${reason}" is neither a policy reason nor a rejection reason`,
+    [{ pointer: '/reason', detail: 'unknown reason; see GET /v1/rejection-reasons' }],
+  );
+}
+
+async function templateBody(tx: Queryable, tenantId: string, id: string): Promise<string> {
+  const body = await findTemplateBody(tx, tenantId, id);
+  if (body === undefined) {
+    throw new GatehouseError('invalid_request', `no template ${id}`, [
+      { pointer: '/template_id', detail: 'unknown template' },
+    ]);
+  }
+  return body;
+}
+
+async function redactedOutput(tx: Queryable, tenantId: string, transactionId: string): Promise<string> {
+  const { rows } = await tx.query<{ redacted_output: string }>(
+    `select redacted_output from transactions where tenant_id = $1 and id = $2`,
+    [tenantId, transactionId],
+  );
+  return rows[0]!.redacted_output;
 }

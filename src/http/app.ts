@@ -4,6 +4,7 @@ import { mountAuditRoutes } from '../audit/routes.js';
 import type { Ctx } from '../ctx.js';
 import { pendingMigrations } from '../db/index.js';
 import { mountDecisionRoutes } from '../decisions/routes.js';
+import { mountStreamRoutes } from '../decisions/stream.js';
 import { GatehouseError } from '../errors.js';
 import { mountGateRoutes } from '../gates/routes.js';
 import { mountFeedbackRoutes } from '../feedback/routes.js';
@@ -85,6 +86,7 @@ export function createApp(ctx: Ctx): OpenAPIHono<AppEnv> {
   });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
+  mountStreamRoutes(app, ctx);
   mountIntakeRoutes(app, ctx);
   mountQueueRoutes(app, ctx);
   mountDecisionRoutes(app, ctx);

@@ -5,7 +5,7 @@ import type { Ctx } from '../ctx.js';
 import { GatehouseError } from '../errors.js';
 import { collectVaulted, enqueueJudge, gateFacts, runGates, storeVaulted } from '../gates/index.js';
 import type { Principal } from '../keys/index.js';
-import { addBusinessMinutes } from '../queue/calendar.js';
+import { openCase, queueConfigOf, type ClockEventRow } from '../queue/index.js';
 import {
   mergeCaseRoutes,
   routeTransaction,
@@ -22,6 +22,7 @@ export interface PreparedIntake {
   view: TransactionView;
   transaction: TransactionRow;
   case: CaseRow | null;
+  clockEvents: ClockEventRow[];
   audit: AuditInput[];
   /** Routing state written with the transaction: counter hits, and its case's route or fold. */
   routing: { counterHits: CounterHitRow[]; caseRoutes: CaseRouteRow[] };
@@ -170,26 +171,21 @@ async function prepareIntake(
     created_at: at,
     decided_at: view.decided_at,
   };
-  const kase: CaseRow | null = routed.placement.openCase
-    ? {
-        tenant_id: by.tenantId,
-        id: caseId!,
-        transaction_id: id,
-        status: 'open',
-        level: decision.level,
-        risk_class: decision.risk_class,
-        risk_rank: decision.risk_rank,
-        reason: decision.reason,
-        sla_minutes: decision.sla_minutes,
-        created_at: at,
-        entered_at: at,
-        due_at: addBusinessMinutes(
-          decision.sla.calendar ? policy.doc.business_calendars[decision.sla.calendar] : undefined,
-          now,
-          decision.sla.minutes,
-        ).toISOString(),
-      }
+  const opened = routed.placement.openCase
+    ? openCase(
+        { doc: policy.doc, queue: queueConfigOf(policy) },
+        {
+          tenantId: by.tenantId,
+          caseId: caseId!,
+          transactionId: id,
+          route: { ...decision },
+          createdAt: now,
+          enteredAt: now,
+          actor: by.keyId,
+        },
+      )
     : null;
+  const kase: CaseRow | null = opened?.case ?? null;
   const entry = (kind: string, body: Record<string, unknown>, caseRef: string | null = null): AuditInput => ({
     tenantId: by.tenantId,
     kind,
@@ -226,6 +222,7 @@ async function prepareIntake(
     view,
     transaction,
     case: kase,
+    clockEvents: opened?.clockEvents ?? [],
     audit,
     routing: { counterHits: routed.counterHits, caseRoutes: caseRoute ? [caseRoute] : [] },
   };
@@ -236,6 +233,7 @@ export async function writeIntakes(ctx: Pick<Ctx, 'db'>, items: PreparedIntake[]
   await insertIntakes(ctx.db, {
     transactions: items.map((i) => i.transaction),
     cases: items.flatMap((i) => (i.case ? [i.case] : [])),
+    clockEvents: items.flatMap((i) => i.clockEvents),
     audit: toAuditRows(items.flatMap((i) => i.audit)),
     counterHits: items.flatMap((i) => i.routing.counterHits),
     caseRoutes: mergeCaseRoutes(items.flatMap((i) => i.routing.caseRoutes)),

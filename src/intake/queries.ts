@@ -6,6 +6,9 @@ import {
   type CaseRouteRow,
   type CounterHitRow,
 } from '../routing/index.js';
+import { CASE_COLUMNS, CLOCK_EVENT_COLUMNS, type CaseRow, type ClockEventRow } from '../queue/index.js';
+
+export type { CaseRow } from '../queue/index.js';
 
 /** A transactions row as intake writes it. */
 export interface TransactionRow {
@@ -35,22 +38,6 @@ export interface TransactionRow {
   case_id: string | null;
   created_at: string;
   decided_at: string | null;
-}
-
-/** A cases row as intake opens it. */
-export interface CaseRow {
-  tenant_id: string;
-  id: string;
-  transaction_id: string;
-  status: 'open';
-  level: number;
-  risk_class: string;
-  risk_rank: number;
-  reason: string | null;
-  sla_minutes: number;
-  created_at: string;
-  entered_at: string;
-  due_at: string;
 }
 
 /** An audit_entries row as intake writes it. */
@@ -95,21 +82,6 @@ const TX_COLUMNS: [keyof TransactionRow, string][] = [
   ['decided_at', 'timestamptz'],
 ];
 
-const CASE_COLUMNS: [keyof CaseRow, string][] = [
-  ['tenant_id', 'text'],
-  ['id', 'text'],
-  ['transaction_id', 'text'],
-  ['status', 'text'],
-  ['level', 'int'],
-  ['risk_class', 'text'],
-  ['risk_rank', 'int'],
-  ['reason', 'text'],
-  ['sla_minutes', 'int'],
-  ['created_at', 'timestamptz'],
-  ['entered_at', 'timestamptz'],
-  ['due_at', 'timestamptz'],
-];
-
 // Rows travel as one JSON parameter per table, expanded by jsonb_to_recordset.
 function selectRowsSql(param: string, columns: [string, string][]): string {
   const names = columns.map(([n]) => n).join(', ');
@@ -125,17 +97,19 @@ const names = (columns: [string, string][]): string => columns.map(([n]) => n).j
 const INSERT_INTAKE = `with
   t as (insert into transactions (${names(TX_COLUMNS)}) ${selectRowsSql('$1', TX_COLUMNS)}),
   c as (insert into cases (${names(CASE_COLUMNS)}) ${selectRowsSql('$2', CASE_COLUMNS)}),
-  h as (${insertCounterHitsSql('$4')}),
-  r as (${upsertCaseRoutesSql('$5')})
+  e as (insert into case_clock_events (${names(CLOCK_EVENT_COLUMNS)}) ${selectRowsSql('$4', CLOCK_EVENT_COLUMNS)}),
+  h as (${insertCounterHitsSql('$5')}),
+  r as (${upsertCaseRoutesSql('$6')})
 insert into audit_entries (${names(AUDIT_COLUMNS)}) ${selectRowsSql('$3', AUDIT_COLUMNS)}`;
 
-/** Inserts transactions, their cases, audit entries and routing state atomically in one statement. */
+/** Inserts transactions, their cases and clock events, audit entries and routing state atomically in one statement. */
 export async function insertIntakes(
   q: Queryable,
   rows: {
     transactions: TransactionRow[];
     cases: CaseRow[];
     audit: AuditRow[];
+    clockEvents: ClockEventRow[];
     counterHits: CounterHitRow[];
     caseRoutes: CaseRouteRow[];
   },
@@ -144,6 +118,7 @@ export async function insertIntakes(
     JSON.stringify(rows.transactions),
     JSON.stringify(rows.cases),
     JSON.stringify(rows.audit),
+    JSON.stringify(rows.clockEvents),
     JSON.stringify(rows.counterHits),
     JSON.stringify(rows.caseRoutes),
   ]);

@@ -1,1 +1,16 @@
-export { claimNextCase, levelsFor, type CaseCard } from './claim.js';
+export { claimNextCase, expireLeases, type CaseCard } from './claim.js';
+export { compileQueue, defaultGroup, type Group, type QueueConfig } from './compile.js';
+export { queueConfigOf } from './config-of.js';
+export {
+  CASE_COLUMNS,
+  CLOCK_EVENT_COLUMNS,
+  openCase,
+  type CaseRow,
+  type ClockEventRow,
+  type OpenCaseInput,
+} from './open.js';
+export { bothClocks, caseClock } from './clock.js';
+export { requireHeld } from './held.js';
+export { lockCase } from './lease.js';
+export { requireGroup } from './membership.js';
+export { insertClockEvents, type CaseState } from './queries.js';

@@ -77,7 +77,10 @@ function lookup(facts: Facts, keys: string[]): unknown {
 }
 
 /** Every path a condition tests, with the YAML path of its leaf (for checks that name the spot). */
-export function conditionPaths(c: Condition, at: (string | number)[]): { path: string; at: (string | number)[] }[] {
+export function conditionPaths(
+  c: Condition,
+  at: (string | number)[],
+): { path: string; at: (string | number)[] }[] {
   if ('all' in c) return c.all.flatMap((x, i) => conditionPaths(x, [...at, 'all', i]));
   if ('any' in c) return c.any.flatMap((x, i) => conditionPaths(x, [...at, 'any', i]));
   if ('not' in c) return conditionPaths(c.not, [...at, 'not']);
@@ -129,6 +132,7 @@ function contradiction(tests: LeafCondition[]): string | undefined {
   if (eqs.size > 1) return 'two different eq values';
   if (lo > hi || (lo === hi && (loOpen || hiOpen))) return `no number is above ${lo} and below ${hi}`;
   const [only] = eqs;
-  if (eqs.size === 1 && typeof only === 'number' && (only < lo || only > hi)) return `eq ${only} is outside the bounds`;
+  if (eqs.size === 1 && typeof only === 'number' && (only < lo || only > hi))
+    return `eq ${only} is outside the bounds`;
   return undefined;
 }

@@ -117,7 +117,8 @@ function resolve(
   const cls = policy.risk_classes[o.risk_class]!;
   const sla = slaOf(o.sla ?? cls.sla ?? { minutes: cls.sla_minutes! });
   const group = o.group ?? lowestLevelGroup(policy);
-  const groupLevel = (group ? (policy.groups?.[group] as { level?: unknown } | undefined)?.level : undefined) ?? 1;
+  const groupLevel =
+    (group ? (policy.groups?.[group] as { level?: unknown } | undefined)?.level : undefined) ?? 1;
   return {
     risk_class: o.risk_class,
     risk_rank: cls.rank,

@@ -1,5 +1,7 @@
 import { AUDIT_INTEGRATOR_TASK } from '../audit/index.js';
 import { judgeTask } from '../gates/index.js';
+import { breachTask } from '../queue/breach.js';
+import { leaseExpiryTask } from '../queue/expiry.js';
 import { sloAlertTask, sloRollupTask } from '../slo/index.js';
 import type { ScheduledTask } from './index.js';
 
@@ -7,6 +9,8 @@ import type { ScheduledTask } from './index.js';
 export const TASKS: readonly ScheduledTask[] = [
   AUDIT_INTEGRATOR_TASK,
   judgeTask,
+  breachTask,
+  leaseExpiryTask,
   sloRollupTask,
   sloAlertTask,
 ];

@@ -1,0 +1,96 @@
+import type { Queryable } from '../db/index.js';
+
+/** The transaction fields a card shows (already redacted). */
+export interface CardTransaction {
+  workflow: string | null;
+  redacted_prompt: unknown;
+  redacted_output: string;
+  gates: unknown;
+  matched_rules: string[];
+  metadata: unknown;
+  policy_version: string;
+  telemetry: unknown;
+  model: unknown;
+}
+
+/** Loads the card's view of a transaction. */
+export async function findCardTransaction(
+  q: Queryable,
+  tenantId: string,
+  id: string,
+): Promise<CardTransaction> {
+  const { rows } = await q.query<CardTransaction>(
+    `select workflow, redacted_prompt, redacted_output, gates, matched_rules, metadata, policy_version, telemetry, model
+     from transactions where tenant_id = $1 and id = $2`,
+    [tenantId, id],
+  );
+  return rows[0]!;
+}
+
+/** A decided case similar by rule, with its final decision and its (redacted) output. */
+export interface PastDecision {
+  case_id: string;
+  action: string;
+  reason: string | null;
+  rationale: string | null;
+  decided_at: Date;
+  text: string;
+}
+
+/** The last 200 closed cases of a rule (or of the workflow, for cases no rule sent), newest first. */
+export async function listPastDecisions(
+  q: Queryable,
+  p: { tenantId: string; caseId: string; rule: string | null; workflow: string | null },
+): Promise<PastDecision[]> {
+  const { rows } = await q.query<PastDecision>(
+    `select c.id as case_id, d.action, d.reason, d.rationale, d.decided_at, t.redacted_output as text
+     from cases c
+     join transactions t on t.tenant_id = c.tenant_id and t.id = c.transaction_id
+     join lateral (select action, reason, rationale, decided_at from decisions d
+                   where d.tenant_id = c.tenant_id and d.case_id = c.id and not d.blind
+                   order by decided_at desc limit 1) d on true
+     where c.tenant_id = $1 and c.status = 'closed' and c.id <> $2
+       and ((c.matched_rule = $3) or ($3::text is null and c.matched_rule is null and t.workflow is not distinct from $4))
+     order by c.closed_at desc limit 200`,
+    [p.tenantId, p.caseId, p.rule, p.workflow],
+  );
+  return rows;
+}
+
+/** One blind review of a case. */
+export interface ReviewRow {
+  reviewer_key_id: string;
+  action: string;
+  rationale: string | null;
+  reviewed_at: Date;
+}
+
+/** The blind reviews of a case, oldest first. */
+export async function listReviews(q: Queryable, tenantId: string, caseId: string): Promise<ReviewRow[]> {
+  const { rows } = await q.query<ReviewRow>(
+    `select r.reviewer_key_id, r.action, d.rationale, r.reviewed_at from case_reviews r
+     join decisions d on d.tenant_id = r.tenant_id and d.id = r.decision_id
+     where r.tenant_id = $1 and r.case_id = $2 order by r.reviewed_at, r.reviewer_key_id`,
+    [tenantId, caseId],
+  );
+  return rows;
+}
+
+/** A ready-made response or rejection text. */
+export interface TemplateRow {
+  id: string;
+  kind: 'response' | 'rejection';
+  name: string;
+  body: string;
+  reason: string | null;
+}
+
+/** The tenant's live templates, by name. */
+export async function listTemplates(q: Queryable, tenantId: string): Promise<TemplateRow[]> {
+  const { rows } = await q.query<TemplateRow>(
+    `select id, kind, name, body, reason from response_templates
+     where tenant_id = $1 and archived_at is null order by name`,
+    [tenantId],
+  );
+  return rows;
+}

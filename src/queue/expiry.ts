@@ -1,0 +1,12 @@
+import type { ScheduledTask } from '../scheduler/index.js';
+import { expireLeases } from './claim.js';
+
+/** Every 15 s: return cases whose lease ran out to their queue (claims also do it for their tenant). */
+export const leaseExpiryTask: ScheduledTask = {
+  name: 'queue.lease-expiry',
+  everyMs: 15_000,
+  run: async (ctx) => {
+    const now = ctx.clock();
+    while ((await ctx.db.transaction((tx) => expireLeases(tx, now))) === 500);
+  },
+};

@@ -1,0 +1,196 @@
+import type { Queryable } from '../db/index.js';
+import type { ClockEventRow } from './open.js';
+
+/** A cases row as the queue reads it. */
+export interface CaseState {
+  id: string;
+  transaction_id: string;
+  status: 'open' | 'claimed' | 'paused' | 'closed';
+  level: number;
+  risk_class: string;
+  risk_rank: number;
+  reason: string | null;
+  group_name: string | null;
+  assigned_to: string | null;
+  bump: number;
+  sla_minutes: number;
+  sla_calendar: string | null;
+  created_at: Date;
+  entered_at: Date;
+  stage_entered_at: Date | null;
+  due_at: Date;
+  original_due_at: Date | null;
+  first_action_at: Date | null;
+  claimed_by: string | null;
+  claimed_at: Date | null;
+  lease_expires_at: Date | null;
+  closed_at: Date | null;
+  decision: string | null;
+  breached: boolean;
+  on_breach: string;
+  fallback: string | null;
+  checklist: string | null;
+  checklist_items: string[];
+  reviewers_required: number;
+  matched_rule: string | null;
+  paused_by: string | null;
+}
+
+const CASE_STATE = `id, transaction_id, status, level, risk_class, risk_rank, reason, group_name, assigned_to, bump,
+  sla_minutes, sla_calendar, created_at, entered_at, stage_entered_at, due_at, original_due_at, first_action_at,
+  claimed_by, claimed_at, lease_expires_at, closed_at, decision, breached, on_breach, fallback, checklist,
+  checklist_items, reviewers_required, matched_rule, paused_by`;
+
+/** Reads one case; `lock` takes its row lock for the rest of the transaction. */
+export async function findCase(
+  q: Queryable,
+  tenantId: string,
+  id: string,
+  lock = false,
+): Promise<CaseState | undefined> {
+  const { rows } = await q.query<CaseState>(
+    `select ${CASE_STATE} from cases where tenant_id = $1 and id = $2${lock ? ' for update' : ''}`,
+    [tenantId, id],
+  );
+  return rows[0];
+}
+
+/** Sets the given columns of one case. */
+export async function updateCase(
+  q: Queryable,
+  tenantId: string,
+  id: string,
+  set: Partial<Record<keyof CaseState, unknown>>,
+): Promise<void> {
+  const keys = Object.keys(set);
+  const assignments = keys.map((k, i) => `${k} = $${i + 3}`).join(', ');
+  await q.query(`update cases set ${assignments} where tenant_id = $1 and id = $2`, [
+    tenantId,
+    id,
+    ...keys.map((k) => set[k as keyof CaseState]),
+  ]);
+}
+
+/** Appends clock events (any number, one statement). */
+export async function insertClockEvents(q: Queryable, events: ClockEventRow[]): Promise<void> {
+  if (events.length === 0) return;
+  await q.query(
+    `insert into case_clock_events (tenant_id, case_id, stage, kind, at, reason, actor)
+     select tenant_id, case_id, stage, kind, at, reason, actor from jsonb_to_recordset($1::jsonb)
+       as x(tenant_id text, case_id text, stage int, kind text, at timestamptz, reason text, actor text)`,
+    [JSON.stringify(events)],
+  );
+}
+
+/** A stored clock event. */
+export interface StoredClockEvent {
+  stage: number;
+  kind: ClockEventRow['kind'];
+  at: Date;
+  reason: string | null;
+  actor: string;
+}
+
+/** A case's clock events, in the order they were written. */
+export async function listClockEvents(
+  q: Queryable,
+  tenantId: string,
+  caseId: string,
+): Promise<StoredClockEvent[]> {
+  const { rows } = await q.query<StoredClockEvent>(
+    `select stage, kind, at, reason, actor from case_clock_events where tenant_id = $1 and case_id = $2 order by seq`,
+    [tenantId, caseId],
+  );
+  return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+}
+
+/** How many cases a key holds now, per group. */
+export async function countHeldByGroup(
+  q: Queryable,
+  tenantId: string,
+  keyId: string,
+): Promise<Map<string, number>> {
+  const { rows } = await q.query<{ group_name: string; n: number }>(
+    `select group_name, count(*)::int as n from cases
+     where tenant_id = $1 and claimed_by = $2 and status = 'claimed' group by group_name`,
+    [tenantId, keyId],
+  );
+  return new Map(rows.map((r) => [r.group_name, r.n]));
+}
+
+const CLAIM_SET = `status = 'claimed', claimed_by = $2, claimed_at = $3, lease_expires_at = $4,
+  first_action_at = coalesce(c.first_action_at, $3)`;
+
+// A reviewer never gets a case twice when it needs several blind reviews.
+const NOT_REVIEWED = `not exists (select 1 from case_reviews r
+  where r.tenant_id = x.tenant_id and r.case_id = x.id and r.reviewer_key_id = $2)`;
+
+/** Claims the most urgent open case assigned to the key, if any (SKIP LOCKED). */
+export async function claimAssigned(
+  q: Queryable,
+  p: { tenantId: string; keyId: string; now: Date; leaseUntil: Date },
+): Promise<CaseState | undefined> {
+  const { rows } = await q.query<CaseState>(
+    `update cases c set ${CLAIM_SET}
+     where c.tenant_id = $1 and c.id = (
+       select id from cases x where x.tenant_id = $1 and x.assigned_to = $2 and x.status = 'open'
+       order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked)
+     returning ${prefixed('c')}`,
+    [p.tenantId, p.keyId, p.now, p.leaseUntil],
+  );
+  return rows[0];
+}
+
+/**
+ * Claims the most urgent unassigned open case of the given groups: each group's head is read from
+ * the claim index (rank after bumps, then deadline) with SKIP LOCKED, the best head wins.
+ */
+export async function claimFromGroups(
+  q: Queryable,
+  p: { tenantId: string; keyId: string; now: Date; leaseUntil: Date; groups: string[] },
+): Promise<CaseState | undefined> {
+  const { rows } = await q.query<CaseState>(
+    `update cases c set ${CLAIM_SET}
+     where c.tenant_id = $1 and c.id = (
+       select h.id from unnest($5::text[]) as g(name) cross join lateral (
+         select x.id, x.queue_rank, x.due_at from cases x
+         where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
+           and ${NOT_REVIEWED}
+         order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) h
+       order by h.queue_rank, h.due_at, h.id limit 1)
+     returning ${prefixed('c')}`,
+    [p.tenantId, p.keyId, p.now, p.leaseUntil, p.groups],
+  );
+  return rows[0];
+}
+
+/** Returns up to `limit` cases whose lease ran out to the queue; returns them. */
+export async function reopenExpired(
+  q: Queryable,
+  now: Date,
+  limit: number,
+  tenantId?: string,
+): Promise<{ tenant_id: string; id: string; transaction_id: string; claimed_by: string }[]> {
+  const { rows } = await q.query<{
+    tenant_id: string;
+    id: string;
+    transaction_id: string;
+    claimed_by: string;
+  }>(
+    `with expired as (
+       select tenant_id, id, claimed_by from cases
+       where status = 'claimed' and lease_expires_at < $1 and ($3::text is null or tenant_id = $3)
+       limit $2 for update skip locked)
+     update cases c set status = 'open', claimed_by = null, claimed_at = null, lease_expires_at = null
+     from expired e where c.tenant_id = e.tenant_id and c.id = e.id
+     returning c.tenant_id, c.id, c.transaction_id, e.claimed_by`,
+    [now, limit, tenantId ?? null],
+  );
+  return rows;
+}
+
+function prefixed(alias: string): string {
+  return CASE_STATE.split(',')
+    .map((c) => `${alias}.${c.trim()}`)
+    .join(', ');
+}

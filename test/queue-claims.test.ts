@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { comparePriority, priority } from '../src/queue/priority.js';
+import { runTasksOnce } from '../src/scheduler/index.js';
+import { TASKS } from '../src/scheduler/tasks.js';
+import { makeTransaction } from './helpers/factories.js';
+import { fakeClock, usePolicy } from './helpers/queue.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+const POLICY = readFileSync(new URL('./helpers/queue-policy.yaml', import.meta.url), 'utf8');
+const SIGNED = { confirm_facts: true, write_rationale: true };
+const clock = fakeClock('2026-03-02T09:00:00Z');
+let s: TestServer;
+
+beforeAll(async () => {
+  s = await startTestServer({ leaseSeconds: 60 }, { clock: clock.now, scheduler: false });
+  usePolicy(s, POLICY);
+});
+afterAll(async () => {
+  await s?.stop();
+});
+// Each test starts on an empty queue.
+beforeEach(async () => {
+  await s.ctx.db.query(`update cases set status = 'closed' where status <> 'closed'`);
+});
+
+async function send(category: string) {
+  const res = await s.api('POST', '/v1/transactions', {
+    body: makeTransaction({ output: `About ${category}: ${Math.random()}`, metadata: { category } }),
+  });
+  expect(res.status).toBe(201);
+  return res.body as { id: string; case_id: string };
+}
+
+async function keyId(key: string): Promise<string> {
+  const { rows } = await s.ctx.db.query<{ id: string }>(
+    `select id from api_keys where key_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`,
+    [key],
+  );
+  return rows[0]!.id;
+}
+
+const next = (key: string) => s.api('POST', '/v1/review/next', { key });
+const decide = (
+  key: string,
+  id: string,
+  body: Record<string, unknown> = { action: 'approve', checklist: SIGNED },
+) => s.api('POST', `/v1/cases/${id}/decisions`, { key, body });
+
+describe('the claim order', () => {
+  it('serves cases exactly in priority() order: risk after bumps, then deadline — not arrival', async () => {
+    for (let i = 0; i < 24; i++) {
+      clock.advance(Math.floor(Math.random() * 20 * 60_000));
+      await send(i % 3 === 0 ? 'chat' : 'billing');
+    }
+    // Escalation (#7) bumps cases; here a few are bumped by hand.
+    await s.ctx.db.query(
+      `update cases set bump = (abs(hashtext(id)) % 3) where status = 'open' and abs(hashtext(id)) % 4 = 0`,
+    );
+    const { rows } = await s.ctx.db.query<{
+      id: string;
+      risk_rank: number;
+      bump: number;
+      due_at: Date;
+      entered_at: Date;
+    }>(`select id, risk_rank, bump, due_at, entered_at from cases where status = 'open'`);
+    const now = clock.now();
+    const expected = rows
+      .map((r) => ({
+        id: r.id,
+        key: priority({ ...r, due_at: new Date(r.due_at), entered_at: new Date(r.entered_at) }, now),
+      }))
+      .sort((a, b) => comparePriority(a.key, b.key))
+      .map((r) => r.id);
+    const reviewer = await s.key('reviewer');
+    const claimed: string[] = [];
+    for (;;) {
+      const card = await next(reviewer);
+      if (card.status === 204) break;
+      claimed.push(card.body.case.id);
+      expect((await decide(reviewer, card.body.case.id)).status).toBe(201);
+    }
+    expect(claimed).toEqual(expected);
+  });
+});
+
+describe('leases', () => {
+  it('extends on heartbeat, returns to the queue on expiry, and refuses the late holder', async () => {
+    const a = await s.key('reviewer');
+    const b = await s.key('reviewer');
+    const t = await send('billing');
+    const card = await next(a);
+    expect(card.body.case.id).toBe(t.case_id);
+    clock.advance(50_000);
+    const beat = await s.api('POST', `/v1/cases/${t.case_id}/lease`, { key: a });
+    expect(beat.status).toBe(200);
+    expect(beat.body.lease_expires_at).toBe(new Date(clock.now().getTime() + 60_000).toISOString());
+    expect((await s.api('POST', `/v1/cases/${t.case_id}/lease`, { key: b })).body.code).toBe('case_not_held');
+
+    clock.advance(61_000);
+    const late = await decide(a, t.case_id);
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('lease_expired');
+    // The scheduled sweep returns it; then B gets it and A's decision is refused.
+    await runTasksOnce(s.ctx, TASKS);
+    expect((await s.ctx.db.query(`select status from cases where id = $1`, [t.case_id])).rows[0]).toEqual({
+      status: 'open',
+    });
+    expect((await next(b)).body.case.id).toBe(t.case_id);
+    expect((await decide(a, t.case_id)).body.code).toBe('case_not_held');
+    expect((await decide(b, t.case_id)).status).toBe(201);
+    const { rows } = await s.ctx.db.query(`select count(*)::int as n from decisions where case_id = $1`, [
+      t.case_id,
+    ]);
+    expect(rows[0]).toEqual({ n: 1 });
+  });
+
+  it('releases a held case back to the queue undecided', async () => {
+    const a = await s.key('reviewer');
+    const t = await send('billing');
+    await next(a);
+    expect(
+      (
+        await s.api('POST', `/v1/cases/${t.case_id}/release`, {
+          key: a,
+          body: { note: 'conflict of interest' },
+        })
+      ).status,
+    ).toBe(204);
+    expect((await s.api('POST', `/v1/cases/${t.case_id}/release`, { key: a })).body.code).toBe(
+      'case_not_held',
+    );
+    const b = await s.key('reviewer');
+    expect((await next(b)).body.case.id).toBe(t.case_id);
+  });
+});
+
+describe('groups, caps and assignment', () => {
+  it('lets only members work a staffed group: others get 403 on its card and decisions', async () => {
+    const desk = (await s.api('POST', '/v1/keys', { body: { roles: ['reviewer'], name: 'returns-desk' } }))
+      .body.key;
+    const outsider = await s.key('reviewer');
+    const t = await send('returns');
+    expect((await next(outsider)).status).toBe(204);
+    const card = await s.api('GET', `/v1/cases/${t.case_id}/card`, { key: outsider });
+    expect(card.status).toBe(403);
+    expect(card.headers.get('content-type')).toContain('application/problem+json');
+    expect((await decide(outsider, t.case_id)).status).toBe(403);
+    const got = await next(desk);
+    expect(got.body.case).toMatchObject({ id: t.case_id, group: 'returns' });
+    expect((await decide(outsider, t.case_id)).status).toBe(403);
+    expect((await decide(desk, t.case_id, { action: 'approve' })).status).toBe(201);
+
+    // A member added through the API works the group too.
+    const added = await s.key('sme');
+    expect((await s.api('PUT', `/v1/groups/returns/members/${await keyId(added)}`)).status).toBe(204);
+    const t2 = await send('returns');
+    expect((await next(added)).body.case.id).toBe(t2.case_id);
+    const groups = await s.api('GET', '/v1/groups');
+    expect(groups.body.groups.find((g: { name: string }) => g.name === 'returns').members).toHaveLength(1);
+    expect((await s.api('PUT', '/v1/groups/nope/members/x')).status).toBe(404);
+    expect((await s.api('PUT', '/v1/groups/returns/members/x', { key: added })).status).toBe(403);
+  });
+
+  it("stops at the group's per-reviewer cap with claim_limit, nothing claimed", async () => {
+    const a = await s.key('reviewer');
+    for (let i = 0; i < 3; i++) await send('billing');
+    expect((await next(a)).status).toBe(200);
+    expect((await next(a)).status).toBe(200);
+    const third = await next(a);
+    expect(third.status).toBe(409);
+    expect(third.body.code).toBe('claim_limit');
+    const { rows } = await s.ctx.db.query(`select count(*)::int as n from cases where status = 'open'`);
+    expect(rows[0]).toEqual({ n: 1 });
+  });
+
+  it('gives an assigned case only to its assignee, first', async () => {
+    const a = await s.key('reviewer');
+    const b = await s.key('reviewer');
+    const lead = await s.key('lead');
+    const urgent = await send('billing');
+    clock.advance(1000);
+    const later = await send('billing');
+    const assign = (body: unknown, key = lead) =>
+      s.api('POST', `/v1/cases/${urgent.case_id}/assign`, { key, body });
+    expect((await assign({ key_id: await keyId(b) }, a)).status).toBe(403);
+    const notMember = await assign({ key_id: await keyId(lead) });
+    expect(notMember.status).toBe(422);
+    expect(notMember.body.pointer).toBe('/key_id');
+    expect((await assign({ key_id: await keyId(b) })).status).toBe(204);
+    expect((await next(a)).body.case.id).toBe(later.case_id);
+    expect((await next(b)).body.case).toMatchObject({ id: urgent.case_id, assigned_to: await keyId(b) });
+  });
+});
