@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
+import type { EscalationPolicy } from './escalation/index.js';
 import type { GateSet } from './gates/index.js';
 import type { Batcher } from './intake/batcher.js';
 import type { PreparedIntake } from './intake/intake.js';
@@ -16,6 +17,8 @@ export interface Logger {
 export interface ActivePolicy {
   doc: Policy;
   gates: GateSet;
+  /** Ladders, channels and shifts (`escalation`, `notifications`); seed defaults when absent. */
+  escalation?: EscalationPolicy;
 }
 
 /** What every command receives first: nothing hides in module singletons. */

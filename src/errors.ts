@@ -19,6 +19,7 @@ export const ERRORS = {
   migration_history_mismatch: { status: 500, title: 'The database migration history does not match' },
   not_ready: { status: 503, title: 'Gatehouse is not ready' },
   internal: { status: 500, title: 'Internal error' },
+  incident_state: { status: 409, title: 'The incident cannot move to that state' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { ActivePolicy, Ctx, Logger } from './ctx.js';
 import { migrate, openDb, type Db } from './db/index.js';
+import { compileEscalation } from './escalation/index.js';
 import { compileGates } from './gates/index.js';
 import { createApp } from './http/app.js';
 import {
@@ -20,7 +21,7 @@ import { TASKS } from './scheduler/tasks.js';
 /** Loads and validates a policy file with its gates. */
 export function loadActivePolicy(path: string): ActivePolicy {
   const doc = loadPolicyFile(path);
-  return { doc, gates: compileGates(doc.gates) };
+  return { doc, gates: compileGates(doc.gates), escalation: compileEscalation(doc) };
 }
 
 /** Assembles a Ctx on an open, migrated database. */

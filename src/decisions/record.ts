@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/index.js';
 import type { Ctx } from '../ctx.js';
 import type { Queryable } from '../db/index.js';
 import { GatehouseError } from '../errors.js';
+import { onCaseDecided } from '../escalation/index.js';
 import { VERDICT_CHANNEL } from '../intake/index.js';
 import type { Principal } from '../keys/index.js';
 import { editRatio } from './edit-ratio.js';
@@ -130,6 +131,17 @@ export async function recordDecision(ctx: Ctx, by: Principal, input: DecisionInp
         },
       },
     ]);
+    await onCaseDecided(tx, ctx, {
+      tenantId: by.tenantId,
+      caseId: input.caseId,
+      transactionId: held.transaction_id,
+      decisionId,
+      action: input.action,
+      verdict,
+      editRatio: ratio,
+      actor: by.keyId,
+      at: now,
+    });
     if (verdict !== 'held')
       await tx.query('select pg_notify($1, $2)', [VERDICT_CHANNEL, `${by.tenantId}:${held.transaction_id}`]);
     return {

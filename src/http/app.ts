@@ -4,6 +4,9 @@ import { mountAuditRoutes } from '../audit/routes.js';
 import type { Ctx } from '../ctx.js';
 import { pendingMigrations } from '../db/index.js';
 import { mountDecisionRoutes } from '../decisions/routes.js';
+import { mountEscalationRoutes } from '../escalation/routes.js';
+import { mountIncidentRoutes } from '../incidents/routes.js';
+import { mountNotificationRoutes } from '../notify/routes.js';
 import { GatehouseError } from '../errors.js';
 import { mountIntakeRoutes } from '../intake/routes.js';
 import { authenticate, type Principal } from '../keys/index.js';
@@ -84,6 +87,9 @@ export function createApp(ctx: Ctx): OpenAPIHono<AppEnv> {
   mountDecisionRoutes(app, ctx);
   mountKeyRoutes(app, ctx);
   mountAuditRoutes(app, ctx);
+  mountEscalationRoutes(app, ctx);
+  mountIncidentRoutes(app, ctx);
+  mountNotificationRoutes(app, ctx);
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { toAuditRows, type AuditInput } from '../audit/index.js';
 import type { Ctx } from '../ctx.js';
 import { GatehouseError } from '../errors.js';
+import { planIntakeEscalation, writeIntakeEscalations, type IntakeEscalation } from '../escalation/index.js';
 import { gateFacts, runGates } from '../gates/index.js';
 import type { Principal } from '../keys/index.js';
 import { route } from '../routing/index.js';
@@ -17,6 +18,7 @@ export interface PreparedIntake {
   transaction: TransactionRow;
   case: CaseRow | null;
   audit: AuditInput[];
+  escalation: IntakeEscalation;
 }
 
 /** The answer to an intake: the view, and whether it replays an earlier request. */
@@ -177,7 +179,19 @@ async function prepareIntake(
     entry('transaction.routed', { policy_version: policy.doc.version, ...decision, verdict }),
   ];
   if (kase) audit.push(entry('case.opened', { ...kase }, kase.id));
-  return { view, transaction, case: kase, audit };
+  const escalation = planIntakeEscalation(
+    policy,
+    {
+      tenantId: by.tenantId,
+      transactionId: id,
+      workflow: transaction.workflow,
+      prompt: input.prompt,
+      case: kase,
+      route: decision,
+    },
+    now,
+  );
+  return { view, transaction, case: kase, audit, escalation };
 }
 
 /** Writes a batch of prepared intakes atomically, in one statement and one round trip. */
@@ -187,6 +201,10 @@ export async function writeIntakes(ctx: Pick<Ctx, 'db'>, items: PreparedIntake[]
     cases: items.flatMap((i) => (i.case ? [i.case] : [])),
     audit: toAuditRows(items.flatMap((i) => i.audit)),
   });
+  await writeIntakeEscalations(
+    ctx.db,
+    items.map((i) => i.escalation),
+  );
   return items.map(() => undefined);
 }
 

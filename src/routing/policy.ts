@@ -68,6 +68,11 @@ export const PolicySchema = z
         .strict(),
     ),
     default: Outcome,
+    // Sections other domains validate (escalation #7 reads these raw until the policy issue lands).
+    calendars: z.unknown().optional(),
+    groups: z.unknown().optional(),
+    escalation: z.unknown().optional(),
+    notifications: z.unknown().optional(),
     on_error: Outcome.default({
       risk_class: 'medium',
       reason: 'incomplete_data',
