@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
+import type { EscalationPolicy } from './escalation/index.js';
 import type { GateSet } from './gates/index.js';
 import type { Batcher } from './intake/batcher.js';
 import type { PreparedIntake } from './intake/intake.js';
@@ -21,6 +22,8 @@ export interface ActivePolicy {
   gates: GateSet;
   /** Groups, checklists and calendars of the review queue (`compileQueue`). */
   queue?: QueueConfig;
+  /** Ladders, channels and shifts (`escalation`, `notifications`); seed defaults when absent. */
+  escalation?: EscalationPolicy;
 }
 
 /** How the policy in force changes: compile validates every section, use switches this process. */

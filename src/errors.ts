@@ -26,6 +26,7 @@ export const ERRORS = {
   not_released: { status: 409, title: 'The transaction was not released' },
   claim_limit: { status: 409, title: 'You hold as many cases as your groups allow' },
   case_state: { status: 409, title: 'The case is not in a state that allows this' },
+  incident_state: { status: 409, title: 'The incident cannot move to that state' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

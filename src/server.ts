@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { ActivePolicy, Ctx, Logger } from './ctx.js';
 import { migrate, openDb, type Db } from './db/index.js';
+import { compileEscalation } from './escalation/index.js';
 import { compileGates } from './gates/index.js';
 import { createApp } from './http/app.js';
 import {
@@ -29,7 +30,12 @@ import { TASKS } from './scheduler/tasks.js';
 
 /** Validates a parsed policy's other sections with each owning domain's compiler. */
 export function compileActivePolicy(doc: Policy): ActivePolicy {
-  return { doc, gates: compileGates(doc.gates), queue: compileQueue(doc) };
+  return {
+    doc,
+    gates: compileGates(doc.gates),
+    queue: compileQueue(doc),
+    escalation: compileEscalation(doc),
+  };
 }
 
 /** Loads and validates a policy file with every section compiled; errors carry file:line:col. */

@@ -69,6 +69,8 @@ describe('the walking-skeleton story', () => {
       'case.opened',
       'case.claimed',
       'case.decided',
+      // The reviewer rewrote more than 30 %: seed 1's quality flag (escalation #7).
+      'case.quality_flagged',
     ]);
     const received = audit.body.entries[0].body;
     expect(received.output).toBe(STORY_OUTPUT);

@@ -25,5 +25,16 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Calls `handler` for every NOTIFY on `channel`; resolves once listening. Returns the unsubscribe. */
   listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * A connection of its own for session state (advisory locks): a dedicated one on the server, the
+   * one connection on PGlite. `lost` is true once the server side of it is gone.
+   */
+  session(): Promise<Session>;
   close(): Promise<void>;
+}
+
+/** A pinned connection; session-level locks live exactly as long as it does. */
+export interface Session extends Queryable {
+  readonly lost: boolean;
+  release(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { Db } from './db.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
-export type { Db, Queryable, QueryResult, Tx } from './db.js';
+export type { Db, Queryable, QueryResult, Session, Tx } from './db.js';
 export { migrate, pendingMigrations } from './migrate.js';
 
 /** Opens the PostgreSQL server at `databaseUrl` when given, otherwise the embedded store in `dataDir`. */

@@ -29,6 +29,8 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
       const unsub = await pg.listen(channel, handler);
       return () => unsub();
     },
+    // One process, one connection: the session is the database itself, never lost while open.
+    session: async () => ({ query: root.query, lost: false, release: async () => undefined }),
     close: () => pg.close(),
   };
 }

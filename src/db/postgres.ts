@@ -14,7 +14,7 @@ export async function openPostgres(url: string, max = 20): Promise<Db> {
   // Fail at start, not at the first request, when the server is unreachable.
   await pool.query('select 1');
   const run = async <R>(
-    c: pg.Pool | pg.PoolClient,
+    c: pg.Pool | pg.PoolClient | pg.Client,
     sql: string,
     params?: unknown[],
   ): Promise<QueryResult<R>> => {
@@ -73,6 +73,23 @@ export async function openPostgres(url: string, max = 20): Promise<Db> {
       set.add(handler);
       return async () => {
         set.delete(handler);
+      };
+    },
+    async session() {
+      const client = new pg.Client({ connectionString: url });
+      let lost = false;
+      // A dropped session (server restart, network) must not end the process; its holder sees `lost`.
+      client.on('error', () => (lost = true));
+      client.on('end', () => (lost = true));
+      await client.connect();
+      return {
+        query: (sql, params) => run(client, sql, params),
+        get lost() {
+          return lost;
+        },
+        release: async () => {
+          await client.end().catch(() => undefined);
+        },
       };
     },
     async close() {

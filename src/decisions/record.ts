@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/index.js';
 import type { Ctx } from '../ctx.js';
 import type { Queryable } from '../db/index.js';
 import { GatehouseError } from '../errors.js';
+import { onCaseDecided } from '../escalation/index.js';
 import { VERDICT_CHANNEL } from '../intake/index.js';
 import type { Principal } from '../keys/index.js';
 import { recordCaseOutcome, type CaseOutcome } from '../routing/index.js';
@@ -125,9 +126,19 @@ export async function recordDecision(ctx: Ctx, by: Principal, input: DecisionInp
         },
       },
     ]);
-    if (outcome.verdict !== 'held') {
+    await onCaseDecided(tx, ctx, {
+      tenantId: by.tenantId,
+      caseId: c.id,
+      transactionId: c.transaction_id,
+      decisionId,
+      action: input.action,
+      verdict: outcome.verdict,
+      editRatio: ratio,
+      actor: by.keyId,
+      at: now,
+    });
+    if (outcome.verdict !== 'held')
       await tx.query('select pg_notify($1, $2)', [VERDICT_CHANNEL, `${by.tenantId}:${c.transaction_id}`]);
-    }
     return {
       id: decisionId,
       case_id: c.id,

@@ -5,6 +5,9 @@ import type { Ctx } from '../ctx.js';
 import { pendingMigrations } from '../db/index.js';
 import { mountDecisionRoutes } from '../decisions/routes.js';
 import { mountStreamRoutes } from '../decisions/stream.js';
+import { mountEscalationRoutes } from '../escalation/routes.js';
+import { mountIncidentRoutes } from '../incidents/routes.js';
+import { mountNotificationRoutes } from '../notify/routes.js';
 import { GatehouseError } from '../errors.js';
 import { mountGateRoutes } from '../gates/routes.js';
 import { mountFeedbackRoutes } from '../feedback/routes.js';
@@ -96,6 +99,9 @@ export function createApp(ctx: Ctx): OpenAPIHono<AppEnv> {
   mountSloRoutes(app, ctx);
   mountFeedbackRoutes(app, ctx);
   mountPolicyRoutes(app, ctx);
+  mountEscalationRoutes(app, ctx);
+  mountIncidentRoutes(app, ctx);
+  mountNotificationRoutes(app, ctx);
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { toAuditRows, type AuditInput } from '../audit/index.js';
 import type { Ctx } from '../ctx.js';
 import { GatehouseError } from '../errors.js';
+import { planIntakeEscalation, writeIntakeEscalations, type IntakeEscalation } from '../escalation/index.js';
 import { collectVaulted, enqueueJudge, gateFacts, runGates, storeVaulted } from '../gates/index.js';
 import type { Principal } from '../keys/index.js';
 import { openCase, queueConfigOf, type ClockEventRow } from '../queue/index.js';
@@ -26,6 +27,7 @@ export interface PreparedIntake {
   audit: AuditInput[];
   /** Routing state written with the transaction: counter hits, and its case's route or fold. */
   routing: { counterHits: CounterHitRow[]; caseRoutes: CaseRouteRow[] };
+  escalation: IntakeEscalation;
 }
 
 /** The answer to an intake: the view, and whether it replays an earlier request. */
@@ -215,6 +217,18 @@ async function prepareIntake(
     }),
   ];
   if (kase) audit.push(entry('case.opened', { ...kase }, kase.id));
+  const escalation = planIntakeEscalation(
+    policy,
+    {
+      tenantId: by.tenantId,
+      transactionId: id,
+      workflow: transaction.workflow,
+      prompt: input.prompt,
+      case: kase,
+      route: decision,
+    },
+    now,
+  );
   if (routed.placement.foldInto)
     audit.push(entry('case.folded', { fingerprint: decision.fingerprint }, caseId));
   const caseRoute = routed.caseRoute(kase?.id ?? null);
@@ -224,6 +238,7 @@ async function prepareIntake(
     case: kase,
     clockEvents: opened?.clockEvents ?? [],
     audit,
+    escalation,
     routing: { counterHits: routed.counterHits, caseRoutes: caseRoute ? [caseRoute] : [] },
   };
 }
@@ -238,6 +253,10 @@ export async function writeIntakes(ctx: Pick<Ctx, 'db'>, items: PreparedIntake[]
     counterHits: items.flatMap((i) => i.routing.counterHits),
     caseRoutes: mergeCaseRoutes(items.flatMap((i) => i.routing.caseRoutes)),
   });
+  await writeIntakeEscalations(
+    ctx.db,
+    items.map((i) => i.escalation),
+  );
   return items.map(() => undefined);
 }
 

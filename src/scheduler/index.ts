@@ -1,4 +1,5 @@
 import type { Ctx } from '../ctx.js';
+import { electLeader } from './leader.js';
 
 /**
  * One kind of time-based work. `run` does one idempotent unit of it with `ctx.clock()` as now; it
@@ -9,6 +10,8 @@ export interface ScheduledTask {
   name: string;
   /** How often the scheduler calls `run`. */
   everyMs: number;
+  /** Run on one process at a time, the leader (PostgreSQL advisory lock); default false: every process. */
+  leaderOnly?: boolean;
   run(ctx: Ctx): Promise<void>;
 }
 
@@ -18,19 +21,20 @@ export interface Scheduler {
 }
 
 /**
- * Calls each task every `everyMs`, never two runs of one task at once. A failing run is logged and
- * retried at the next interval.
+ * Calls each task every `everyMs`, never two runs of one task at once; leader-only tasks only while
+ * this process holds the scheduler lock. A failing run is logged and retried at the next interval.
  */
 export function startScheduler(ctx: Ctx, tasks: readonly ScheduledTask[]): Scheduler {
   let stopped = false;
+  const leadership = electLeader(ctx.db);
   const inFlight = new Set<Promise<void>>();
   const timers = tasks.map((task) => {
     let busy = false;
     return setInterval(() => {
       if (busy || stopped) return;
       busy = true;
-      const p = task
-        .run(ctx)
+      const p = (task.leaderOnly ? leadership.isLeader() : Promise.resolve(true))
+        .then((lead) => (lead && !stopped ? task.run(ctx) : undefined))
         .catch((err: unknown) =>
           ctx.log.error('scheduled task failed', { task: task.name, error: String(err) }),
         )
@@ -46,6 +50,7 @@ export function startScheduler(ctx: Ctx, tasks: readonly ScheduledTask[]): Sched
       stopped = true;
       for (const t of timers) clearInterval(t);
       await Promise.all(inFlight);
+      await leadership.release();
     },
   };
 }

@@ -3,6 +3,8 @@ import { judgeTask } from '../gates/index.js';
 import { breachTask } from '../queue/breach.js';
 import { leaseExpiryTask } from '../queue/expiry.js';
 import { sloAlertTask, sloRollupTask } from '../slo/index.js';
+import { fireEscalationsTask, scheduleMissedCasesTask } from '../escalation/index.js';
+import { deliverNotificationsTask } from '../notify/index.js';
 import type { ScheduledTask } from './index.js';
 
 /** Every domain's time-based work; each domain adds its tasks here. */
@@ -13,4 +15,7 @@ export const TASKS: readonly ScheduledTask[] = [
   leaseExpiryTask,
   sloRollupTask,
   sloAlertTask,
+  fireEscalationsTask,
+  scheduleMissedCasesTask,
+  deliverNotificationsTask,
 ];
