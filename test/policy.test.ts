@@ -17,7 +17,7 @@ const STRICT_YAML = DEFAULT_YAML.replace(
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startTestServer({}, { scheduler: false });
 });
 afterAll(async () => {
   await s?.stop();
