@@ -196,7 +196,7 @@ export function compileEscalation(doc: unknown): EscalationPolicy {
     fail('escalation.by_class', 'name a ladder per risk class, or define a ladder called "standard"');
   }
   const notify = Object.fromEntries(
-    AUDIENCES.map((a) => [a, esc.notify?.[a] ?? Object.keys(channels)]),
+    AUDIENCES.map((a) => [a, esc.notify?.[a] ?? defaultChannels(a, channels, notif.callbacks ?? {})]),
   ) as Record<Audience, string[]>;
   for (const [audience, names] of Object.entries(notify)) {
     names.forEach((name, i) => {
@@ -223,6 +223,22 @@ export function compileEscalation(doc: unknown): EscalationPolicy {
     groups,
     sla_calendars: compileSlaCalendars(raw.risk_classes, calendars),
   };
+}
+
+/**
+ * Channels an audience gets when `escalation.notify` does not say: every channel except those kept
+ * for workflow callbacks, and PagerDuty (it pages someone) only for the ops manager and ML ops.
+ */
+function defaultChannels(
+  audience: Audience,
+  channels: Record<string, z.infer<typeof Channel>>,
+  callbacks: Record<string, string>,
+): string[] {
+  const paging = audience === 'ops_manager' || audience === 'ml_ops';
+  const forCallbacks = new Set(Object.values(callbacks));
+  return Object.entries(channels)
+    .filter(([name, c]) => !forCallbacks.has(name) && (paging || c.type !== 'pagerduty'))
+    .map(([name]) => name);
 }
 
 function compileLadder(name: string, steps: z.infer<typeof Step>[]): LadderStep[] {
