@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escalationPolicy, fireDueSteps, rescheduleCase } from '../src/escalation/index.js';
+import {
+  escalationPolicy,
+  fireDueSteps,
+  rescheduleCase,
+  scheduleMissedCases,
+} from '../src/escalation/index.js';
 import { deliverDueNotifications, verifyWebhook } from '../src/notify/index.js';
 import { fakeClock, startReceiver, writeEscalationPolicy, type Receiver } from './escalation-helpers.js';
 import { makeTransaction, STORY_OUTPUT } from './helpers/factories.js';
@@ -170,6 +175,30 @@ describe(`escalation ladder (${STORE})`, () => {
       ['warn', at(20).getTime()],
       ['pre_breach', at(40).getTime()],
     ]);
+  });
+
+  it('gives a ladder to a case whose intake died before scheduling it, and fires nothing for a decided case', async () => {
+    const id = await holdCase(s);
+    await s.ctx.db.query(`delete from escalation_schedule where case_id = $1`, [id]);
+    await s.ctx.db.query(`delete from case_escalations where case_id = $1`, [id]);
+    expect(await scheduleMissedCases(s.ctx)).toBe(1);
+    expect(await scheduleMissedCases(s.ctx)).toBe(0);
+    const steps = await s.ctx.db.query(`select step from escalation_schedule where case_id = $1`, [id]);
+    expect(steps.rows).toHaveLength(5);
+
+    const reviewer = await s.key('reviewer');
+    let card = await s.api('POST', '/v1/review/next', { key: reviewer });
+    while (card.status === 200 && card.body.case.id !== id) {
+      card = await s.api('POST', '/v1/review/next', { key: reviewer });
+    }
+    expect(card.body.case.id).toBe(id);
+    await s.api('POST', `/v1/cases/${id}/decisions`, { key: reviewer, body: { action: 'reject' } });
+    clock.advanceMinutes(200);
+    await fireDueSteps(s.ctx);
+    const fired = await s.ctx.db.query(`select 1 from escalation_firings where case_id = $1`, [id]);
+    expect(fired.rows).toHaveLength(0);
+    const left = await s.ctx.db.query(`select 1 from escalation_schedule where case_id = $1`, [id]);
+    expect(left.rows).toHaveLength(0);
   });
 
   it('raises a review past 2 h to Level 2 (seed 1), long before its 8 h SLA', async () => {
