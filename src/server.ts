@@ -69,7 +69,7 @@ export async function createCtx(opts: {
     // PGlite is one connection, so one batch at a time. On a server two overlap: one commits while
     // the next gathers, and fewer, larger batches cost fewer round trips per transaction.
     intake: createBatcher<PreparedIntake, void>({
-      write: (items) => writeIntakes({ db: opts.db }, items),
+      write: (items) => writeIntakes({ db: opts.db, log: opts.log }, items),
       concurrency: opts.db.kind === 'pglite' ? 1 : 2,
     }),
     verdicts: await createVerdictHub(opts.db),

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fireDueSteps } from '../src/escalation/index.js';
+import {
+  escalationPolicy,
+  fireDueSteps,
+  rescheduleCase,
+  scheduleMissedCases,
+} from '../src/escalation/index.js';
 import { deliverDueNotifications, verifyWebhook } from '../src/notify/index.js';
 import { fakeClock, startReceiver, writeEscalationPolicy, type Receiver } from './escalation-helpers.js';
 import { makeTransaction, STORY_OUTPUT } from './helpers/factories.js';
@@ -128,6 +133,72 @@ describe(`escalation ladder (${STORE})`, () => {
     const audit = await s.api('GET', `/v1/transactions/${ops[0]!.json.data.transaction_id}/audit`);
     const kinds = audit.body.entries.map((e: { kind: string }) => e.kind);
     expect(kinds.filter((k: string) => k === 'case.escalated')).toHaveLength(4);
+  });
+
+  it('moves unfired rungs when the clock pauses and resumes, and never re-arms a fired one', async () => {
+    const id = await holdCase(s); // high: 40 min
+    const entered = clock.now();
+    clock.advanceMinutes(20);
+    expect(await fireDueSteps(s.ctx)).toBe(1); // warn
+    const at = (m: number) => new Date(entered.getTime() + m * 60_000);
+    const events = [
+      { kind: 'start' as const, at: entered },
+      { kind: 'pause' as const, at: at(21), reason: 'waiting for the customer' },
+      { kind: 'resume' as const, at: at(31) },
+    ];
+    const opened = { tenant_id: 'default', id, risk_class: 'high', sla_minutes: 40, entered_at: entered };
+    await rescheduleCase(s.ctx.db, escalationPolicy(s.ctx), opened, events, at(31));
+    const { rows } = await s.ctx.db.query<{ step: string; due_at: Date }>(
+      `select step, due_at from escalation_schedule where case_id = $1 order by due_at`,
+      [id],
+    );
+    // Ten paused minutes push pre-breach from 30 to 40 min and breach from 40 to 50; warn stays fired.
+    expect(rows.map((r) => [r.step, new Date(r.due_at).getTime()])).toEqual([
+      ['pre_breach', at(40).getTime()],
+      ['breach', at(50).getTime()],
+      ['overdue', at(90).getTime()],
+      ['review_time_limit', at(120).getTime()],
+    ]);
+    const fired = async () =>
+      (
+        await s.ctx.db.query<{ step: string; due_at: Date }>(
+          `select step, due_at from escalation_firings where case_id = $1 order by fired_at`,
+          [id],
+        )
+      ).rows.map((r) => [r.step, new Date(r.due_at).getTime()]);
+    clock.advanceMinutes(10); // 30 min: the old pre-breach time
+    await fireDueSteps(s.ctx);
+    expect(await fired()).toEqual([['warn', at(20).getTime()]]);
+    clock.advanceMinutes(10);
+    await fireDueSteps(s.ctx);
+    expect(await fired()).toEqual([
+      ['warn', at(20).getTime()],
+      ['pre_breach', at(40).getTime()],
+    ]);
+  });
+
+  it('gives a ladder to a case whose intake died before scheduling it, and fires nothing for a decided case', async () => {
+    const id = await holdCase(s);
+    await s.ctx.db.query(`delete from escalation_schedule where case_id = $1`, [id]);
+    await s.ctx.db.query(`delete from case_escalations where case_id = $1`, [id]);
+    expect(await scheduleMissedCases(s.ctx)).toBe(1);
+    expect(await scheduleMissedCases(s.ctx)).toBe(0);
+    const steps = await s.ctx.db.query(`select step from escalation_schedule where case_id = $1`, [id]);
+    expect(steps.rows).toHaveLength(5);
+
+    const reviewer = await s.key('reviewer');
+    let card = await s.api('POST', '/v1/review/next', { key: reviewer });
+    while (card.status === 200 && card.body.case.id !== id) {
+      card = await s.api('POST', '/v1/review/next', { key: reviewer });
+    }
+    expect(card.body.case.id).toBe(id);
+    await s.api('POST', `/v1/cases/${id}/decisions`, { key: reviewer, body: { action: 'reject' } });
+    clock.advanceMinutes(200);
+    await fireDueSteps(s.ctx);
+    const fired = await s.ctx.db.query(`select 1 from escalation_firings where case_id = $1`, [id]);
+    expect(fired.rows).toHaveLength(0);
+    const left = await s.ctx.db.query(`select 1 from escalation_schedule where case_id = $1`, [id]);
+    expect(left.rows).toHaveLength(0);
   });
 
   it('raises a review past 2 h to Level 2 (seed 1), long before its 8 h SLA', async () => {

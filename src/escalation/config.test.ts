@@ -43,7 +43,17 @@ describe('compileEscalation', () => {
     expect(p.ladders.fast![0]!.repeat).toEqual({ every_minutes: 5, max: 2 });
     expect(p.review_time_limit).toBeNull();
     expect(p.notify.shift_lead).toEqual(['ops']);
-    expect(p.notify.backup).toEqual(['ops']);
+    expect(p.notify.backup).toEqual([]); // ops is kept for the workflow callback
+    const pager = compileEscalation({
+      notifications: {
+        channels: {
+          hook: { type: 'webhook', url: 'http://127.0.0.1:9/hook' },
+          pager: { type: 'pagerduty', url: 'http://127.0.0.1:9/pd', routing_key_env: 'PD' },
+        },
+      },
+    });
+    expect(pager.notify.assignee).toEqual(['hook']);
+    expect(pager.notify.ops_manager).toEqual(['hook', 'pager']);
     expect(p.groups.l1!.shifts[0]!.calendar?.time_zone).toBe('Asia/Almaty');
     expect(p.sla_calendars.medium?.time_zone).toBe('Asia/Almaty');
     expect(p.callbacks).toEqual({ returns: 'ops' });

@@ -1,24 +1,19 @@
 import { z } from 'zod';
 import { GatehouseError } from '../errors.js';
 import { parseCalendar, type Calendar } from '../queue/calendar.js';
+import {
+  AUDIENCES,
+  Channel,
+  EscalationSection,
+  GroupSection,
+  NotificationsSection,
+  Step,
+  type Audience,
+  type StepAction,
+} from './config-schema.js';
 import { DEFAULT_ESCALATION, DEFAULT_LADDER, DEFAULT_RETRY } from './defaults.js';
 
-/** What a ladder step may do to a case when it fires. */
-export const STEP_ACTIONS = [
-  'notify_assignee',
-  'bump_priority',
-  'notify_shift_lead',
-  'move_to_backup',
-  'notify_backup',
-  'escalate_ops_manager',
-  'raise_level',
-  'open_incident',
-] as const;
-export type StepAction = (typeof STEP_ACTIONS)[number];
-
-/** Who a notification is for; `escalation.notify` maps each to channel names. */
-export const AUDIENCES = ['assignee', 'shift_lead', 'backup', 'ops_manager', 'sme', 'ml_ops'] as const;
-export type Audience = (typeof AUDIENCES)[number];
+export { AUDIENCES, STEP_ACTIONS, type Audience, type StepAction } from './config-schema.js';
 
 /** One rung of a ladder: fires when the SLA clock's elapsed share reaches `at`. */
 export interface LadderStep {
@@ -70,91 +65,6 @@ export interface EscalationPolicy {
   sla_calendars: Record<string, Calendar>;
 }
 
-const Step = z
-  .object({
-    at: z.number().gt(0).max(10),
-    step: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a step name is lower_snake_case'),
-    actions: z.array(z.enum(STEP_ACTIONS)).min(1),
-    repeat: z
-      .object({ every_minutes: z.number().positive(), max: z.number().int().min(1).max(20) })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-const EscalationSection = z
-  .object({
-    ladders: z.record(z.string(), z.array(Step).min(1)).optional(),
-    by_class: z.record(z.string(), z.string()).optional(),
-    review_time_limit: z
-      .union([
-        z.literal(false),
-        z.object({ minutes: z.number().positive(), to_level: z.number().int().min(2).max(3) }).strict(),
-      ])
-      .optional(),
-    edit_quality: z
-      .union([
-        z.literal(false),
-        z
-          .object({
-            edit_ratio_over: z.number().min(0).max(1),
-            sample_rate: z.number().min(0).max(1).default(1),
-            to_group: z.string().min(1),
-          })
-          .strict(),
-      ])
-      .optional(),
-    notify: z.partialRecord(z.enum(AUDIENCES), z.array(z.string())).optional(),
-  })
-  .strict();
-
-const Channel = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('webhook'), url: z.url(), secret_env: z.string().optional() }).strict(),
-  z.object({ type: z.literal('slack'), url: z.url() }).strict(),
-  z.object({ type: z.literal('pagerduty'), url: z.url(), routing_key_env: z.string().min(1) }).strict(),
-  z
-    .object({
-      type: z.literal('email'),
-      smtp_url_env: z.string().min(1),
-      to: z.array(z.email()).min(1),
-      from: z.email().optional(),
-    })
-    .strict(),
-]);
-
-const NotificationsSection = z
-  .object({
-    channels: z.record(z.string(), Channel).optional(),
-    callbacks: z.record(z.string(), z.string()).optional(),
-    retry: z
-      .object({
-        max_attempts: z.number().int().min(1).max(50),
-        base_seconds: z.number().positive(),
-        max_seconds: z.number().positive(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-// Only what escalation reads of a group; the queue validates the rest of it.
-const GroupSection = z.object({
-  level: z.number().int().min(1).max(3).optional(),
-  backup: z.string().optional(),
-  members: z.array(z.string()).optional(),
-  shifts: z
-    .array(
-      z
-        .object({
-          member: z.string().min(1),
-          role: z.string().min(1).default('member'),
-          calendar: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-        })
-        .strict(),
-    )
-    .optional(),
-});
-
 /** Fails with the policy error shape every section uses: `<yaml.path>: <what>`. */
 function fail(path: PropertyKey[] | string, what: string): never {
   const at = typeof path === 'string' ? path : path.map(String).join('.');
@@ -196,7 +106,7 @@ export function compileEscalation(doc: unknown): EscalationPolicy {
     fail('escalation.by_class', 'name a ladder per risk class, or define a ladder called "standard"');
   }
   const notify = Object.fromEntries(
-    AUDIENCES.map((a) => [a, esc.notify?.[a] ?? Object.keys(channels)]),
+    AUDIENCES.map((a) => [a, esc.notify?.[a] ?? defaultChannels(a, channels, notif.callbacks ?? {})]),
   ) as Record<Audience, string[]>;
   for (const [audience, names] of Object.entries(notify)) {
     names.forEach((name, i) => {
@@ -223,6 +133,22 @@ export function compileEscalation(doc: unknown): EscalationPolicy {
     groups,
     sla_calendars: compileSlaCalendars(raw.risk_classes, calendars),
   };
+}
+
+/**
+ * Channels an audience gets when `escalation.notify` does not say: every channel except those kept
+ * for workflow callbacks, and PagerDuty (it pages someone) only for the ops manager and ML ops.
+ */
+function defaultChannels(
+  audience: Audience,
+  channels: Record<string, z.infer<typeof Channel>>,
+  callbacks: Record<string, string>,
+): string[] {
+  const paging = audience === 'ops_manager' || audience === 'ml_ops';
+  const forCallbacks = new Set(Object.values(callbacks));
+  return Object.entries(channels)
+    .filter(([name, c]) => !forCallbacks.has(name) && (paging || c.type !== 'pagerduty'))
+    .map(([name]) => name);
 }
 
 function compileLadder(name: string, steps: z.infer<typeof Step>[]): LadderStep[] {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ActivePolicy } from '../ctx.js';
+import { silentLogger, type ActivePolicy, type Logger } from '../ctx.js';
 import type { Db } from '../db/index.js';
 import { raiseIncident, type IncidentSignal } from '../incidents/index.js';
 import { escalationPolicy } from './policy.js';
@@ -68,9 +68,14 @@ function fallbackFingerprint(workflow: string | null, prompt: unknown): string {
 
 /**
  * Writes a batch's escalation after its intake committed: every case's ladder in one statement, and
- * each incident in its own transaction. A crash in between is healed by `scheduleMissedCases`.
+ * each incident in its own transaction. Never throws: the intake is already answered for, so a
+ * failure here is logged, and a missing ladder is healed by `scheduleMissedCases` within a minute.
  */
-export async function writeIntakeEscalations(db: Db, items: readonly IntakeEscalation[]): Promise<void> {
+export async function writeIntakeEscalations(
+  db: Db,
+  items: readonly IntakeEscalation[],
+  log: Logger = silentLogger,
+): Promise<void> {
   const withCase = items.filter((i) => i.case);
   if (withCase.length > 0) {
     const esc = escalationPolicy({ policy: () => withCase[0]!.policy });
@@ -80,9 +85,14 @@ export async function writeIntakeEscalations(db: Db, items: readonly IntakeEscal
       esc,
       withCase.map((i) => i.case!),
       now,
-    );
+    ).catch((err: unknown) => log.error('scheduling escalations failed', { error: String(err) }));
   }
   for (const i of items) {
-    if (i.incident) await db.transaction((tx) => raiseIncident(tx, i.incident!));
+    if (!i.incident) continue;
+    await db
+      .transaction((tx) => raiseIncident(tx, i.incident!))
+      .catch((err: unknown) =>
+        log.error('raising an incident failed', { rule: i.incident!.rule, error: String(err) }),
+      );
   }
 }

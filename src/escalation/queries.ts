@@ -60,98 +60,106 @@ export async function findDueSteps(q: Queryable, now: Date, limit: number): Prom
   return rows;
 }
 
-/** Removes a due step from the schedule; undefined when another run took it first. */
-export async function takeStep(q: Queryable, s: ScheduleRow): Promise<ScheduleRow | undefined> {
+const STEP_COLUMNS = `tenant_id text, case_id text, step text, repeat_n int, share double precision, due_at timestamptz`;
+
+/** Removes due steps from the schedule, returning those this run took (another run may have taken some). */
+export async function takeSteps(q: Queryable, steps: readonly ScheduleRow[]): Promise<ScheduleRow[]> {
   const { rows } = await q.query<ScheduleRow>(
-    `delete from escalation_schedule where tenant_id = $1 and case_id = $2 and step = $3 and repeat_n = $4
-     returning tenant_id, case_id, step, repeat_n, share, due_at`,
-    [s.tenant_id, s.case_id, s.step, s.repeat_n],
+    `delete from escalation_schedule s using jsonb_to_recordset($1::jsonb) as x(${STEP_COLUMNS})
+     where s.tenant_id = x.tenant_id and s.case_id = x.case_id and s.step = x.step and s.repeat_n = x.repeat_n
+     returning s.tenant_id, s.case_id, s.step, s.repeat_n, s.share, s.due_at`,
+    [JSON.stringify(steps)],
   );
-  return rows[0];
+  return rows;
+}
+
+/** A firing to record: (case, step, repeat) with when it was due and what it does. */
+export interface FiringRow {
+  tenant_id: string;
+  case_id: string;
+  step: string;
+  repeat_n: number;
+  due_at: Date;
+  fired_at: Date;
+  actions: string[];
 }
 
 /**
- * Claims the one firing of (case, step, repeat): true only the first time ever. The primary key is
- * what makes a failover or a restart never fire a step twice.
+ * Claims firings of (case, step, repeat): returns the keys recorded now, never one recorded before.
+ * The primary key is what makes a failover or a restart never fire a step twice.
  */
-export async function insertFiring(
-  q: Queryable,
-  f: {
-    tenant_id: string;
-    case_id: string;
-    step: string;
-    repeat_n: number;
-    due_at: Date;
-    fired_at: Date;
-    actions: string[];
-  },
-): Promise<boolean> {
-  const { rowCount } = await q.query(
+export async function insertFirings(q: Queryable, firings: readonly FiringRow[]): Promise<Set<string>> {
+  if (firings.length === 0) return new Set();
+  const { rows } = await q.query<{ k: string }>(
     `insert into escalation_firings (tenant_id, case_id, step, repeat_n, due_at, fired_at, actions)
-     values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
-    [f.tenant_id, f.case_id, f.step, f.repeat_n, f.due_at, f.fired_at, f.actions],
+     select tenant_id, case_id, step, repeat_n, due_at, fired_at, actions
+     from jsonb_to_recordset($1::jsonb)
+       as x(tenant_id text, case_id text, step text, repeat_n int, due_at timestamptz, fired_at timestamptz, actions text[])
+     on conflict do nothing
+     returning tenant_id || ' ' || case_id || ' ' || step || ' ' || repeat_n as k`,
+    [JSON.stringify(firings)],
   );
-  return rowCount > 0;
+  return new Set(rows.map((r) => r.k));
 }
 
-/** Locks a case for a firing and reads what escalation needs of it. */
-export async function lockEscalatingCase(
+/** The key `insertFirings` reports a firing by. */
+export function firingKey(f: { tenant_id: string; case_id: string; step: string; repeat_n: number }): string {
+  return `${f.tenant_id} ${f.case_id} ${f.step} ${f.repeat_n}`;
+}
+
+/** Locks the cases of a batch of firings, in a fixed order so two runs never deadlock. */
+export async function lockEscalatingCases(
   q: Queryable,
-  tenantId: string,
-  caseId: string,
-): Promise<EscalatingCase | undefined> {
+  keys: readonly { tenant_id: string; case_id: string }[],
+): Promise<Map<string, EscalatingCase>> {
   const { rows } = await q.query<EscalatingCase>(
     `select c.tenant_id, c.id, c.transaction_id, c.status, c.level, c.risk_class, c.sla_minutes, c.entered_at,
             c.due_at, c.claimed_by, c.group_name, c.bump, e.acknowledged_at
      from cases c left join case_escalations e on e.tenant_id = c.tenant_id and e.case_id = c.id
-     where c.tenant_id = $1 and c.id = $2 for update of c`,
-    [tenantId, caseId],
+     where (c.tenant_id, c.id) in (select tenant_id, case_id from jsonb_to_recordset($1::jsonb) as x(tenant_id text, case_id text))
+     order by c.tenant_id, c.id
+     for update of c`,
+    [JSON.stringify(keys)],
   );
-  return rows[0];
-}
-
-/** Lifts a case one risk class in the queue order (see `priority`). */
-export async function bumpCase(q: Queryable, tenantId: string, caseId: string): Promise<void> {
-  await q.query(`update cases set bump = bump + 1 where tenant_id = $1 and id = $2`, [tenantId, caseId]);
-}
-
-/** Hands a case to another group; a claim stays with its reviewer. */
-export async function moveCaseToGroup(
-  q: Queryable,
-  tenantId: string,
-  caseId: string,
-  group: string,
-): Promise<void> {
-  await q.query(`update cases set group_name = $3 where tenant_id = $1 and id = $2`, [
-    tenantId,
-    caseId,
-    group,
-  ]);
+  return new Map(rows.map((r) => [`${r.tenant_id} ${r.id}`, r]));
 }
 
 /**
- * Moves an undecided case up to `level` (and `group`, when given) and back into the queue for that
- * level. `due_at` and `entered_at` stay: moving up never resets the end-to-end clock.
+ * Writes what firings did to their cases: bump, group, level; a case moved up a level goes back to the
+ * queue for it. `due_at` and `entered_at` stay: moving up never resets the end-to-end clock.
  */
-export async function raiseLevel(
+export async function updateEscalatedCases(
   q: Queryable,
-  c: { tenantId: string; caseId: string; level: number; group: string | null },
+  cases: readonly {
+    tenant_id: string;
+    id: string;
+    bump: number;
+    group_name: string | null;
+    level: number;
+    requeue: boolean;
+  }[],
 ): Promise<void> {
+  if (cases.length === 0) return;
   await q.query(
-    `update cases set level = $3, group_name = coalesce($4, group_name), status = 'open', claimed_by = null,
-       claimed_at = null, lease_expires_at = null
-     where tenant_id = $1 and id = $2 and status <> 'closed'`,
-    [c.tenantId, c.caseId, c.level, c.group],
+    `update cases c set bump = x.bump, group_name = x.group_name, level = x.level,
+       status = case when x.requeue then 'open' else c.status end,
+       claimed_by = case when x.requeue then null else c.claimed_by end,
+       claimed_at = case when x.requeue then null else c.claimed_at end,
+       lease_expires_at = case when x.requeue then null else c.lease_expires_at end
+     from jsonb_to_recordset($1::jsonb) as x(tenant_id text, id text, bump int, group_name text, level int, requeue boolean)
+     where c.tenant_id = x.tenant_id and c.id = x.id and c.status <> 'closed'`,
+    [JSON.stringify(cases)],
   );
 }
 
-/** Puts a step back on the schedule at a new due time (the clock was paused in between). */
-export async function rescheduleStep(q: Queryable, s: ScheduleRow): Promise<void> {
+/** Puts steps (back) on the schedule at their due times: repeats, and steps a pause moved. */
+export async function rescheduleSteps(q: Queryable, steps: readonly ScheduleRow[]): Promise<void> {
+  if (steps.length === 0) return;
   await q.query(
     `insert into escalation_schedule (tenant_id, case_id, step, repeat_n, share, due_at)
-     values ($1, $2, $3, $4, $5, $6)
+     select tenant_id, case_id, step, repeat_n, share, due_at from jsonb_to_recordset($1::jsonb) as x(${STEP_COLUMNS})
      on conflict (tenant_id, case_id, step, repeat_n) do update set due_at = excluded.due_at`,
-    [s.tenant_id, s.case_id, s.step, s.repeat_n, s.share, s.due_at],
+    [JSON.stringify(steps)],
   );
 }
 

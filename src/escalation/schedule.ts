@@ -39,16 +39,7 @@ export async function scheduleCaseEscalations(
   now: Date,
 ): Promise<void> {
   if (cases.length === 0) return;
-  const steps: ScheduleRow[] = cases.flatMap((c) =>
-    planCaseSteps(policy, caseClock(policy, c), now).map((s) => ({
-      tenant_id: c.tenant_id,
-      case_id: c.id,
-      step: s.step,
-      repeat_n: s.repeat_n,
-      share: s.share,
-      due_at: s.due_at.toISOString(),
-    })),
-  );
+  const steps = cases.flatMap((c) => planRows(policy, c, caseClock(policy, c), now));
   const marks = cases.map((c) => ({ tenant_id: c.tenant_id, case_id: c.id, at: now.toISOString() }));
   await insertSchedules(q, marks, steps);
 }
@@ -65,7 +56,12 @@ export async function rescheduleCase(
   events: readonly ClockEvent[],
   now: Date,
 ): Promise<void> {
-  const steps = planCaseSteps(policy, caseClock(policy, c, events), now).map((s) => ({
+  const steps = planRows(policy, c, caseClock(policy, c, events), now);
+  if (steps.length > 0) await upsertUnfiredSteps(q, steps);
+}
+
+function planRows(policy: EscalationPolicy, c: OpenedCase, clock: CaseClock, now: Date): ScheduleRow[] {
+  return planCaseSteps(policy, clock, now).map((s) => ({
     tenant_id: c.tenant_id,
     case_id: c.id,
     step: s.step,
@@ -73,5 +69,4 @@ export async function rescheduleCase(
     share: s.share,
     due_at: s.due_at.toISOString(),
   }));
-  if (steps.length > 0) await upsertUnfiredSteps(q, steps);
 }

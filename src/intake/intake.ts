@@ -244,7 +244,10 @@ async function prepareIntake(
 }
 
 /** Writes a batch of prepared intakes atomically, in one statement and one round trip. */
-export async function writeIntakes(ctx: Pick<Ctx, 'db'>, items: PreparedIntake[]): Promise<void[]> {
+export async function writeIntakes(
+  ctx: Pick<Ctx, 'db'> & Partial<Pick<Ctx, 'log'>>,
+  items: PreparedIntake[],
+): Promise<void[]> {
   await insertIntakes(ctx.db, {
     transactions: items.map((i) => i.transaction),
     cases: items.flatMap((i) => (i.case ? [i.case] : [])),
@@ -256,6 +259,7 @@ export async function writeIntakes(ctx: Pick<Ctx, 'db'>, items: PreparedIntake[]
   await writeIntakeEscalations(
     ctx.db,
     items.map((i) => i.escalation),
+    ctx.log,
   );
   return items.map(() => undefined);
 }

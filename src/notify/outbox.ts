@@ -28,26 +28,38 @@ export interface NotificationPayload {
  * on); returns the ids. No channels: nothing is written.
  */
 export async function enqueueNotification(tx: Queryable, n: NotificationInput): Promise<string[]> {
-  if (n.channels.length === 0) return [];
-  const rows = n.channels.map((channel) => {
-    const id = uuidv7();
-    const payload: NotificationPayload = { id, type: n.type, timestamp: n.at.toISOString(), data: n.data };
-    return {
-      tenant_id: n.tenantId,
-      id,
-      channel,
-      type: n.type,
-      order_key: n.orderKey ?? `tenant:${n.tenantId}`,
-      payload,
-      next_attempt_at: n.at.toISOString(),
-      created_at: n.at.toISOString(),
-    };
-  });
+  return enqueueNotifications(tx, [n]);
+}
+
+/** `enqueueNotification` for many events in one statement; rows keep the order given (their seq). */
+export async function enqueueNotifications(
+  tx: Queryable,
+  list: readonly NotificationInput[],
+): Promise<string[]> {
+  const rows = list.flatMap((n) =>
+    n.channels.map((channel) => {
+      const id = uuidv7();
+      const payload: NotificationPayload = { id, type: n.type, timestamp: n.at.toISOString(), data: n.data };
+      return {
+        tenant_id: n.tenantId,
+        id,
+        channel,
+        type: n.type,
+        order_key: n.orderKey ?? `tenant:${n.tenantId}`,
+        payload,
+        next_attempt_at: n.at.toISOString(),
+        created_at: n.at.toISOString(),
+      };
+    }),
+  );
+  if (rows.length === 0) return [];
   await tx.query(
     `insert into notifications (tenant_id, id, channel, type, order_key, payload, next_attempt_at, created_at)
      select tenant_id, id, channel, type, order_key, payload, next_attempt_at, created_at
-     from jsonb_to_recordset($1::jsonb) as x(tenant_id text, id text, channel text, type text, order_key text,
-       payload jsonb, next_attempt_at timestamptz, created_at timestamptz)`,
+     from rows from (jsonb_to_recordset($1::jsonb) as (tenant_id text, id text, channel text, type text,
+       order_key text, payload jsonb, next_attempt_at timestamptz, created_at timestamptz))
+       with ordinality as x(tenant_id, id, channel, type, order_key, payload, next_attempt_at, created_at, n)
+     order by n`,
     [JSON.stringify(rows)],
   );
   return rows.map((r) => r.id);
