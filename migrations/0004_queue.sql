@@ -116,6 +116,9 @@ create table rejection_reasons (
 alter table decisions drop constraint decisions_action_check;
 alter table decisions add constraint decisions_action_check
   check (action in ('approve', 'edit', 'reject', 'escalate', 'fail_open', 'fail_closed'));
+-- The card reads a case's decisions; the skeleton only had the primary key.
+create index decisions_case on decisions (tenant_id, case_id, decided_at);
+
 alter table decisions
   add column note text,
   add column template_id text,

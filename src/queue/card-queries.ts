@@ -37,7 +37,7 @@ export interface PastDecision {
   text: string;
 }
 
-/** The last 200 closed cases of a rule (or of the workflow, for cases no rule sent), newest first. */
+/** The last 50 closed cases of a rule (or of the workflow, for cases no rule sent), newest first. */
 export async function listPastDecisions(
   q: Queryable,
   p: { tenantId: string; caseId: string; rule: string | null; workflow: string | null },
@@ -51,7 +51,7 @@ export async function listPastDecisions(
                    order by decided_at desc limit 1) d on true
      where c.tenant_id = $1 and c.status = 'closed' and c.id <> $2
        and ((c.matched_rule = $3) or ($3::text is null and c.matched_rule is null and t.workflow is not distinct from $4))
-     order by c.closed_at desc limit 200`,
+     order by c.closed_at desc limit 50`,
     [p.tenantId, p.caseId, p.rule, p.workflow],
   );
   return rows;

@@ -121,9 +121,10 @@ export async function countHeldByGroup(
 const CLAIM_SET = `status = 'claimed', claimed_by = $2, claimed_at = $3, lease_expires_at = $4,
   first_action_at = coalesce(c.first_action_at, $3)`;
 
-// A reviewer never gets a case twice when it needs several blind reviews.
-const NOT_REVIEWED = `not exists (select 1 from case_reviews r
-  where r.tenant_id = x.tenant_id and r.case_id = x.id and r.reviewer_key_id = $2)`;
+// A reviewer never gets a case twice when it needs several blind reviews. The `or` keeps the check a
+// per-row subplan run only for such cases, instead of an anti-join over all of the reviewer's reviews.
+const NOT_REVIEWED = `(x.reviewers_required = 1 or not exists (select 1 from case_reviews r
+  where r.tenant_id = x.tenant_id and r.case_id = x.id and r.reviewer_key_id = $2))`;
 
 /** Claims the most urgent open case assigned to the key, if any (SKIP LOCKED). */
 export async function claimAssigned(
@@ -142,25 +143,32 @@ export async function claimAssigned(
 }
 
 /**
- * Claims the most urgent unassigned open case of the given groups: each group's head is read from
- * the claim index (rank after bumps, then deadline) with SKIP LOCKED, the best head wins.
+ * The claim of the most urgent unassigned open case of groups `$5` for key `$2` (now `$3`, lease
+ * until `$4`, tenant `$1`): each group's head is read from the claim index (rank after bumps, then
+ * deadline) with SKIP LOCKED, and the best head wins. Exported for EXPLAIN in bench/claim.ts.
  */
+export const CLAIM_FROM_GROUPS_SQL = `update cases c set ${CLAIM_SET}
+  where c.tenant_id = $1 and c.id = (
+    select h.id from unnest($5::text[]) as g(name) cross join lateral (
+      select x.id, x.queue_rank, x.due_at from cases x
+      where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
+        and ${NOT_REVIEWED}
+      order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) h
+    order by h.queue_rank, h.due_at, h.id limit 1)
+  returning ${prefixed('c')}`;
+
+/** Runs `CLAIM_FROM_GROUPS_SQL`: the claimed case, or undefined when the groups have none free. */
 export async function claimFromGroups(
   q: Queryable,
   p: { tenantId: string; keyId: string; now: Date; leaseUntil: Date; groups: string[] },
 ): Promise<CaseState | undefined> {
-  const { rows } = await q.query<CaseState>(
-    `update cases c set ${CLAIM_SET}
-     where c.tenant_id = $1 and c.id = (
-       select h.id from unnest($5::text[]) as g(name) cross join lateral (
-         select x.id, x.queue_rank, x.due_at from cases x
-         where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
-           and ${NOT_REVIEWED}
-         order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) h
-       order by h.queue_rank, h.due_at, h.id limit 1)
-     returning ${prefixed('c')}`,
-    [p.tenantId, p.keyId, p.now, p.leaseUntil, p.groups],
-  );
+  const { rows } = await q.query<CaseState>(CLAIM_FROM_GROUPS_SQL, [
+    p.tenantId,
+    p.keyId,
+    p.now,
+    p.leaseUntil,
+    p.groups,
+  ]);
   return rows[0];
 }
 
