@@ -15,7 +15,9 @@ const DecisionBody = z
       .string()
       .max(200)
       .optional()
-      .openapi({ description: 'Required for reject: a policy reason or a rejection reason' }),
+      .openapi({
+        description: "For reject: a policy reason or a rejection reason; default the case's own reason",
+      }),
     template_id: z.string().max(200).optional(),
     checklist: z.record(z.string(), z.boolean()).optional().openapi({
       description:
