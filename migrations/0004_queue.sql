@@ -28,6 +28,8 @@ alter table cases
   -- When the case entered its current level (the per-stage clock's start).
   add column stage_entered_at timestamptz,
   add column matched_rule text,
+  -- The incident fingerprint routing gives (policy #5), for "similar past decisions" on the card.
+  add column fingerprint text,
   -- Who paused the case, why, and when (the clock events keep the history).
   add column paused_by text;
 
@@ -41,6 +43,8 @@ create index cases_claimed_by on cases (tenant_id, claimed_by) where status = 'c
 -- The breach sweep reads only running clocks not yet flagged.
 create index cases_running_due on cases (due_at) where status in ('open', 'claimed') and not breached;
 create index cases_similar on cases (tenant_id, matched_rule, closed_at) where status = 'closed';
+create index cases_similar_fingerprint on cases (tenant_id, fingerprint, closed_at)
+  where status = 'closed' and fingerprint is not null;
 
 -- Every claim rewrites a cases row; vacuum early and leave room for HOT updates so a queue that
 -- churns all day does not drag dead tuples and dead index entries through every claim.

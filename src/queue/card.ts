@@ -79,6 +79,7 @@ export async function loadCard(
     tenantId: by.tenantId,
     caseId: c.id,
     rule: c.matched_rule,
+    fingerprint: c.fingerprint,
     workflow: t.workflow,
   });
   const due = clock.due_at ?? new Date(c.due_at);

@@ -153,6 +153,7 @@ describe('openCase', () => {
         group: 'sme',
         checklist: 'sign_off',
         sla: { minutes: 5 },
+        fingerprint: 'f00d',
       },
       createdAt: new Date('2026-03-06T16:00:00Z'),
       enteredAt: new Date('2026-03-06T16:00:00Z'),
@@ -165,6 +166,7 @@ describe('openCase', () => {
       reviewers_required: 2,
       on_breach: 'fail_closed',
       due_at: '2026-03-06T16:05:00.000Z',
+      fingerprint: 'f00d',
     });
   });
 

@@ -27,6 +27,7 @@ export interface CaseRow {
   checklist_items: string[];
   reviewers_required: number;
   matched_rule: string | null;
+  fingerprint: string | null;
 }
 
 /** A case_clock_events row: stage 0 is the end-to-end clock, stage n level n's own clock. */
@@ -63,6 +64,7 @@ export const CASE_COLUMNS: [keyof CaseRow, string][] = [
   ['checklist_items', 'text[]'],
   ['reviewers_required', 'int'],
   ['matched_rule', 'text'],
+  ['fingerprint', 'text'],
 ];
 
 /** Column names and SQL types of a clock event row. */
@@ -134,6 +136,7 @@ export function openCase(
     checklist_items: items,
     reviewers_required: Math.min(9, Math.max(1, Math.floor(reviewers))),
     matched_rule: typeof r.rule === 'string' ? r.rule : (matched[0] ?? null),
+    fingerprint: typeof r.fingerprint === 'string' ? r.fingerprint : null,
   };
   const start = (stage: number): ClockEventRow => ({
     tenant_id: input.tenantId,

@@ -33,13 +33,14 @@ export interface CaseState {
   checklist_items: string[];
   reviewers_required: number;
   matched_rule: string | null;
+  fingerprint: string | null;
   paused_by: string | null;
 }
 
 const CASE_STATE = `id, transaction_id, status, level, risk_class, risk_rank, reason, group_name, assigned_to, bump,
   sla_minutes, sla_calendar, created_at, entered_at, stage_entered_at, due_at, original_due_at, first_action_at,
   claimed_by, claimed_at, lease_expires_at, closed_at, decision, breached, on_breach, fallback, checklist,
-  checklist_items, reviewers_required, matched_rule, paused_by`;
+  checklist_items, reviewers_required, matched_rule, fingerprint, paused_by`;
 
 /** Reads one case; `lock` takes its row lock for the rest of the transaction. */
 export async function findCase(
