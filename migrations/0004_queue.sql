@@ -56,19 +56,32 @@ alter table cases set (
   autovacuum_vacuum_cost_delay = 0
 );
 
--- Append-only: a clock is derived from its events, never a countdown. Stage 0 is the end-to-end
--- clock (never reset); stage n is level n's own clock.
+-- Append-only: a clock is derived from its events, never a countdown. This is the end-to-end
+-- clock, never reset on handoff or escalation (escalation #7 reads it for its ladders).
 create table case_clock_events (
   seq bigint generated always as identity primary key,
   tenant_id text not null,
   case_id text not null,
-  stage int not null check (stage between 0 and 3),
   kind text not null check (kind in ('start', 'pause', 'resume', 'stop', 'warn', 'breach')),
   at timestamptz not null,
   reason text,
   actor text not null
 );
 create index case_clock_events_case on case_clock_events (tenant_id, case_id, seq);
+
+-- Each level's own clock (stage n = level n): started when the case enters the level, stopped
+-- when it leaves it; pauses apply to both clocks.
+create table case_stage_clock_events (
+  seq bigint generated always as identity primary key,
+  tenant_id text not null,
+  case_id text not null,
+  stage int not null check (stage between 1 and 3),
+  kind text not null check (kind in ('start', 'pause', 'resume', 'stop', 'warn', 'breach')),
+  at timestamptz not null,
+  reason text,
+  actor text not null
+);
+create index case_stage_clock_events_case on case_stage_clock_events (tenant_id, case_id, seq);
 
 -- Members added through the API, on top of those the policy lists. Members are API key ids.
 create table group_members (

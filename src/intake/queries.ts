@@ -1,6 +1,6 @@
 import { toAuditRows } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
-import { CASE_COLUMNS, CLOCK_EVENT_COLUMNS, type CaseRow, type ClockEventRow } from '../queue/index.js';
+import { CASE_COLUMNS, clockEventInsertCtes, type CaseRow, type ClockEventRow } from '../queue/index.js';
 
 export type { CaseRow } from '../queue/index.js';
 
@@ -89,7 +89,7 @@ const names = (columns: [string, string][]): string => columns.map(([n]) => n).j
 const INSERT_INTAKE = `with
   t as (insert into transactions (${names(TX_COLUMNS)}) ${selectRowsSql('$1', TX_COLUMNS)}),
   c as (insert into cases (${names(CASE_COLUMNS)}) ${selectRowsSql('$2', CASE_COLUMNS)}),
-  e as (insert into case_clock_events (${names(CLOCK_EVENT_COLUMNS)}) ${selectRowsSql('$4', CLOCK_EVENT_COLUMNS)})
+  ${clockEventInsertCtes('$4')}
 insert into audit_entries (${names(AUDIT_COLUMNS)}) ${selectRowsSql('$3', AUDIT_COLUMNS)}`;
 
 /** Inserts transactions, their cases, clock events and audit entries atomically in one statement. */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/index.js';
-import type { ClockEventRow } from './open.js';
+import { clockEventInsertCtes, type ClockEventRow } from './open.js';
 
 /** A cases row as the queue reads it. */
 export interface CaseState {
@@ -72,15 +72,10 @@ export async function updateCase(
   ]);
 }
 
-/** Appends clock events (any number, one statement). */
+/** Appends clock events of any stage (any number, one statement). */
 export async function insertClockEvents(q: Queryable, events: ClockEventRow[]): Promise<void> {
   if (events.length === 0) return;
-  await q.query(
-    `insert into case_clock_events (tenant_id, case_id, stage, kind, at, reason, actor)
-     select tenant_id, case_id, stage, kind, at, reason, actor from jsonb_to_recordset($1::jsonb)
-       as x(tenant_id text, case_id text, stage int, kind text, at timestamptz, reason text, actor text)`,
-    [JSON.stringify(events)],
-  );
+  await q.query(`with ${clockEventInsertCtes('$1')} select 1`, [JSON.stringify(events)]);
 }
 
 /** A stored clock event. */
@@ -92,17 +87,26 @@ export interface StoredClockEvent {
   actor: string;
 }
 
-/** A case's clock events, in the order they were written. */
+/** A case's clock events of every stage (0 = end-to-end), each stage in the order written. */
 export async function listClockEvents(
   q: Queryable,
   tenantId: string,
   caseId: string,
 ): Promise<StoredClockEvent[]> {
   const { rows } = await q.query<StoredClockEvent>(
-    `select stage, kind, at, reason, actor from case_clock_events where tenant_id = $1 and case_id = $2 order by seq`,
+    `select 0 as stage, kind, at, reason, actor, seq from case_clock_events where tenant_id = $1 and case_id = $2
+     union all
+     select stage, kind, at, reason, actor, seq from case_stage_clock_events where tenant_id = $1 and case_id = $2
+     order by stage, seq`,
     [tenantId, caseId],
   );
-  return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+  return rows.map((r) => ({
+    stage: r.stage,
+    kind: r.kind,
+    at: new Date(r.at),
+    reason: r.reason,
+    actor: r.actor,
+  }));
 }
 
 /** How many cases a key holds now, per group. */
