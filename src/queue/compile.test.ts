@@ -51,6 +51,15 @@ describe('compileQueue', () => {
     expect(defaultGroup(q, 3).name).toBe('sme');
   });
 
+  it("prefers the policy loader's parsed business_calendars", () => {
+    const parsed = compileQueue(DOC).calendars.office!;
+    const q = compileQueue({
+      calendars: { office: 'not parsed here' },
+      business_calendars: { office: parsed },
+    });
+    expect(q.calendars.office).toBe(parsed);
+  });
+
   it('gives a policy without groups one open group per level', () => {
     const q = compileQueue({});
     expect([...q.groups.values()].map((g) => [g.name, g.level])).toEqual([
