@@ -28,6 +28,8 @@ alter table cases
   -- When the case entered its current level (the per-stage clock's start).
   add column stage_entered_at timestamptz,
   add column matched_rule text,
+  -- The incident fingerprint routing gives (policy #5), for "similar past decisions" on the card.
+  add column fingerprint text,
   -- Who paused the case, why, and when (the clock events keep the history).
   add column paused_by text;
 
@@ -41,6 +43,8 @@ create index cases_claimed_by on cases (tenant_id, claimed_by) where status = 'c
 -- The breach sweep reads only running clocks not yet flagged.
 create index cases_running_due on cases (due_at) where status in ('open', 'claimed') and not breached;
 create index cases_similar on cases (tenant_id, matched_rule, closed_at) where status = 'closed';
+create index cases_similar_fingerprint on cases (tenant_id, fingerprint, closed_at)
+  where status = 'closed' and fingerprint is not null;
 
 -- Every claim rewrites a cases row; vacuum early and leave room for HOT updates so a queue that
 -- churns all day does not drag dead tuples and dead index entries through every claim.
@@ -52,19 +56,32 @@ alter table cases set (
   autovacuum_vacuum_cost_delay = 0
 );
 
--- Append-only: a clock is derived from its events, never a countdown. Stage 0 is the end-to-end
--- clock (never reset); stage n is level n's own clock.
+-- Append-only: a clock is derived from its events, never a countdown. This is the end-to-end
+-- clock, never reset on handoff or escalation (escalation #7 reads it for its ladders).
 create table case_clock_events (
   seq bigint generated always as identity primary key,
   tenant_id text not null,
   case_id text not null,
-  stage int not null check (stage between 0 and 3),
   kind text not null check (kind in ('start', 'pause', 'resume', 'stop', 'warn', 'breach')),
   at timestamptz not null,
   reason text,
   actor text not null
 );
 create index case_clock_events_case on case_clock_events (tenant_id, case_id, seq);
+
+-- Each level's own clock (stage n = level n): started when the case enters the level, stopped
+-- when it leaves it; pauses apply to both clocks.
+create table case_stage_clock_events (
+  seq bigint generated always as identity primary key,
+  tenant_id text not null,
+  case_id text not null,
+  stage int not null check (stage between 1 and 3),
+  kind text not null check (kind in ('start', 'pause', 'resume', 'stop', 'warn', 'breach')),
+  at timestamptz not null,
+  reason text,
+  actor text not null
+);
+create index case_stage_clock_events_case on case_stage_clock_events (tenant_id, case_id, seq);
 
 -- Members added through the API, on top of those the policy lists. Members are API key ids.
 create table group_members (
@@ -116,6 +133,9 @@ create table rejection_reasons (
 alter table decisions drop constraint decisions_action_check;
 alter table decisions add constraint decisions_action_check
   check (action in ('approve', 'edit', 'reject', 'escalate', 'fail_open', 'fail_closed'));
+-- The card reads a case's decisions; the skeleton only had the primary key.
+create index decisions_case on decisions (tenant_id, case_id, decided_at);
+
 alter table decisions
   add column note text,
   add column template_id text,

@@ -35,7 +35,8 @@ async function caseRow(id: string) {
 
 async function clockEvents(id: string) {
   const { rows } = await s.ctx.db.query<{ stage: number; kind: string; reason: string | null }>(
-    `select stage, kind, reason from case_clock_events where case_id = $1 order by seq`,
+    `select 0 as stage, kind, reason, seq from case_clock_events where case_id = $1
+     union all select stage, kind, reason, seq from case_stage_clock_events where case_id = $1 order by stage, seq`,
     [id],
   );
   return rows.map((r) => [r.stage, r.kind, r.reason]);
@@ -97,10 +98,10 @@ describe('SLA clocks from clock events', () => {
     expect((await s.api('POST', `/v1/cases/${id}/resume`, { key: desk })).body.code).toBe('case_state');
     expect(await clockEvents(id)).toEqual([
       [0, 'start', null],
-      [1, 'start', null],
       [0, 'pause', 'asked the customer for the receipt'],
-      [1, 'pause', 'asked the customer for the receipt'],
       [0, 'resume', null],
+      [1, 'start', null],
+      [1, 'pause', 'asked the customer for the receipt'],
       [1, 'resume', null],
     ]);
     // Back to whoever paused it, first in their stream.
@@ -138,10 +139,10 @@ describe('breach: a flag, then the class fallback (fail-open / fail-closed)', ()
     });
     expect((await clockEvents(closed.case_id)).map((e) => e[1])).toEqual([
       'start',
-      'start',
-      'breach',
       'breach',
       'stop',
+      'start',
+      'breach',
       'stop',
     ]);
 

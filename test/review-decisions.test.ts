@@ -59,8 +59,6 @@ describe('decisions', () => {
     const badReason = await decide(r, t.case_id, { action: 'reject', reason: 'vibes', checklist: SIGNED });
     expect(badReason.status).toBe(422);
     expect(badReason.body.pointer).toBe('/reason');
-    const noReason = await decide(r, t.case_id, { action: 'reject', checklist: SIGNED });
-    expect(noReason.body.pointer).toBe('/reason');
     const badTemplate = await decide(r, t.case_id, {
       action: 'approve',
       checklist: SIGNED,
@@ -166,7 +164,8 @@ describe('several blind reviewers', () => {
     const second = await next(b);
     expect(second.body.case).toMatchObject({ id: t.case_id, reviews_done: 1 });
     expect(second.body.reviews).toBeNull();
-    const rb = await decide(b, t.case_id, { action: 'reject', reason: 'fraud_signal' });
+    // No reason given: the case's own reason (fraud_signal) is recorded.
+    const rb = await decide(b, t.case_id, { action: 'reject' });
     expect(rb.body).toMatchObject({ verdict: 'held', level: 2, consensus: { state: 'adjudication' } });
     const adj = await next(sme);
     expect(adj.body.case.id).toBe(t.case_id);
@@ -213,6 +212,9 @@ describe('the case card', () => {
         rationale: `ok: ${text.slice(0, 10)}`,
       });
     }
+    const other = await send('chat', 'Totally different words here.');
+    expect((await next(r)).body.case.id).toBe(other.case_id);
+    await decide(r, other.case_id, { action: 'reject', rationale: 'off topic' });
     const t = await send('billing', 'Your refund of 50 EUR for order 3 was approved today.');
     const card = await next(r);
     expect(card.body.case).toMatchObject({
@@ -229,8 +231,14 @@ describe('the case card', () => {
     expect(similar.slice(0, 2).map((x) => x.rationale)).toEqual(['ok: Your refun', 'ok: Your refun']);
     const parcel = similar.find((x) => x.rationale === 'ok: Your parce');
     expect(parcel === undefined || parcel.similarity < similar[1]!.similarity).toBe(true);
+    // A case of another rule with the same prompt fingerprint (routing gives it) is similar too.
+    await s.ctx.db.query(`update cases set fingerprint = 'fp-1' where id in ($1, $2)`, [
+      other.case_id,
+      t.case_id,
+    ]);
     const again = await s.api('GET', `/v1/cases/${t.case_id}/card`, { key: r });
     expect(again.body.case.id).toBe(t.case_id);
+    expect(again.body.similar.map((x: { case_id: string }) => x.case_id)).toContain(other.case_id);
     expect(
       (await s.api('GET', `/v1/cases/${t.case_id}/details`, { key: r })).body.timeline.map(
         (e: { kind: string }) => e.kind,

@@ -76,7 +76,9 @@ export async function recordDecision(ctx: Ctx, by: Principal, input: DecisionInp
     checkDecisionShape(input);
     const target = input.action === 'escalate' ? escalationTarget(c.level, input.level) : c.level;
     checkChecklist(input.action, c.checklist_items, input.checklist);
-    if (input.action === 'reject') await checkReason(tx, by.tenantId, policy.doc.reasons, input.reason!);
+    // A reject names why: the reviewer's reason, else the reason the case was queued for.
+    const reason = input.reason ?? (input.action === 'reject' ? (c.reason ?? undefined) : undefined);
+    if (input.action === 'reject') await checkReason(tx, by.tenantId, policy.doc.reasons, reason);
     const template =
       input.template_id === undefined ? undefined : await templateBody(tx, by.tenantId, input.template_id);
     const original = await redactedOutput(tx, by.tenantId, c.transaction_id);
@@ -93,7 +95,7 @@ export async function recordDecision(ctx: Ctx, by: Principal, input: DecisionInp
       reviewer_key_id: by.keyId,
       output: input.output ?? null,
       rationale: input.rationale ?? template ?? null,
-      reason: input.reason ?? null,
+      reason: reason ?? null,
       edit_ratio: ratio,
       time_spent_ms: timeSpent,
       decided_at: now,
@@ -226,8 +228,13 @@ async function checkReason(
   tx: Queryable,
   tenantId: string,
   policyReasons: readonly string[],
-  reason: string,
+  reason: string | undefined,
 ): Promise<void> {
+  if (reason === undefined) {
+    throw new GatehouseError('invalid_request', 'a reject needs a reason', [
+      { pointer: '/reason', detail: 'required: the case has no reason of its own' },
+    ]);
+  }
   if (policyReasons.includes(reason) || (await isRejectionReason(tx, tenantId, reason))) return;
   throw new GatehouseError(
     'invalid_request',

@@ -11,11 +11,9 @@ const DecisionBody = z
     action: z.enum(['approve', 'edit', 'reject', 'escalate']),
     output: z.string().optional().openapi({ description: 'The corrected output; required for edit' }),
     rationale: z.string().max(10_000).optional(),
-    reason: z
-      .string()
-      .max(200)
-      .optional()
-      .openapi({ description: 'Required for reject: a policy reason or a rejection reason' }),
+    reason: z.string().max(200).optional().openapi({
+      description: "For reject: a policy reason or a rejection reason; default the case's own reason",
+    }),
     template_id: z.string().max(200).optional(),
     checklist: z.record(z.string(), z.boolean()).optional().openapi({
       description:

@@ -7,7 +7,7 @@ export interface DecisionInput {
   /** The corrected output; required for `edit`. */
   output?: string;
   rationale?: string;
-  /** Why it is rejected: one of the policy's reasons or the tenant's rejection reasons; required for `reject`. */
+  /** Why it is rejected: one of the policy's reasons or the tenant's rejection reasons; default the case's reason. */
   reason?: string;
   /** A response or rejection template; its text becomes the rationale when none is given. */
   template_id?: string;
@@ -19,14 +19,12 @@ export interface DecisionInput {
   note?: string;
 }
 
-/** Throws `invalid_request` for a decision that is wrong on its face, before anything is read. Pure. */
+/** Throws `invalid_request` for a decision that is wrong on its face (edit without output, level on a non-escalation). Pure. */
 export function checkDecisionShape(input: DecisionInput): void {
   const bad: FieldError[] = [];
   if (input.action === 'edit' && input.output === undefined) {
     bad.push({ pointer: '/output', detail: 'required when action is "edit"' });
   }
-  if (input.action === 'reject' && !input.reason)
-    bad.push({ pointer: '/reason', detail: 'required when action is "reject"' });
   if (input.action !== 'escalate' && input.level !== undefined) {
     bad.push({ pointer: '/level', detail: 'only an escalation names a level' });
   }

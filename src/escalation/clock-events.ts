@@ -2,7 +2,7 @@ import type { Queryable } from '../db/index.js';
 import type { ClockEvent } from '../queue/sla-clock.js';
 
 /**
- * The end-to-end SLA clock events (stage 0 of the queue's `case_clock_events`) of the cases of
+ * The end-to-end SLA clock events (the queue's `case_clock_events`; each level's own clock lives apart) of the cases of
  * `steps`, keyed `tenant case`; a case without events is missing: its clock simply started at
  * entry. Ladders follow the end-to-end clock so that moving up a level never restarts them.
  */
@@ -24,7 +24,7 @@ export async function loadClockEvents(
   }>(
     `select e.tenant_id, e.case_id, e.kind, e.at, e.reason from case_clock_events e
      where (e.tenant_id, e.case_id) in (select tenant_id, case_id from jsonb_to_recordset($1::jsonb) as x(tenant_id text, case_id text))
-       and e.stage = 0 and e.kind in ('start', 'pause', 'resume', 'stop')
+       and e.kind in ('start', 'pause', 'resume', 'stop')
      order by e.seq`,
     [JSON.stringify(keys)],
   );

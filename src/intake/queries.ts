@@ -6,7 +6,7 @@ import {
   type CaseRouteRow,
   type CounterHitRow,
 } from '../routing/index.js';
-import { CASE_COLUMNS, CLOCK_EVENT_COLUMNS, type CaseRow, type ClockEventRow } from '../queue/index.js';
+import { CASE_COLUMNS, clockEventInsertCtes, type CaseRow, type ClockEventRow } from '../queue/index.js';
 
 export type { CaseRow } from '../queue/index.js';
 
@@ -97,7 +97,7 @@ const names = (columns: [string, string][]): string => columns.map(([n]) => n).j
 const INSERT_INTAKE = `with
   t as (insert into transactions (${names(TX_COLUMNS)}) ${selectRowsSql('$1', TX_COLUMNS)}),
   c as (insert into cases (${names(CASE_COLUMNS)}) ${selectRowsSql('$2', CASE_COLUMNS)}),
-  e as (insert into case_clock_events (${names(CLOCK_EVENT_COLUMNS)}) ${selectRowsSql('$4', CLOCK_EVENT_COLUMNS)}),
+  ${clockEventInsertCtes('$4')},
   h as (${insertCounterHitsSql('$5')}),
   r as (${upsertCaseRoutesSql('$6')})
 insert into audit_entries (${names(AUDIT_COLUMNS)}) ${selectRowsSql('$3', AUDIT_COLUMNS)}`;

@@ -1,7 +1,7 @@
 import { appendAudit } from '../audit/index.js';
 import type { Ctx } from '../ctx.js';
 import type { Queryable } from '../db/index.js';
-import { VERDICT_CHANNEL } from '../intake/verdicts.js';
+import { VERDICT_CHANNEL } from '../intake/index.js';
 import type { ScheduledTask } from '../scheduler/index.js';
 import { bothClocks } from './clock.js';
 import { insertClockEvents } from './queries.js';

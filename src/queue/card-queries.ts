@@ -37,22 +37,36 @@ export interface PastDecision {
   text: string;
 }
 
-/** The last 200 closed cases of a rule (or of the workflow, for cases no rule sent), newest first. */
+const PAST = `select c.id as case_id, c.closed_at, d.action, d.reason, d.rationale, d.decided_at, t.redacted_output as text
+  from cases c
+  join transactions t on t.tenant_id = c.tenant_id and t.id = c.transaction_id
+  join lateral (select action, reason, rationale, decided_at from decisions d
+                where d.tenant_id = c.tenant_id and d.case_id = c.id and not d.blind
+                order by decided_at desc limit 1) d on true`;
+
+/**
+ * Up to 50 recently closed cases of the same rule, and up to 50 of the same prompt fingerprint
+ * (or, for cases no rule sent, of the same workflow), newest first, without repeats.
+ */
 export async function listPastDecisions(
   q: Queryable,
-  p: { tenantId: string; caseId: string; rule: string | null; workflow: string | null },
+  p: {
+    tenantId: string;
+    caseId: string;
+    rule: string | null;
+    fingerprint: string | null;
+    workflow: string | null;
+  },
 ): Promise<PastDecision[]> {
-  const { rows } = await q.query<PastDecision>(
-    `select c.id as case_id, d.action, d.reason, d.rationale, d.decided_at, t.redacted_output as text
-     from cases c
-     join transactions t on t.tenant_id = c.tenant_id and t.id = c.transaction_id
-     join lateral (select action, reason, rationale, decided_at from decisions d
-                   where d.tenant_id = c.tenant_id and d.case_id = c.id and not d.blind
-                   order by decided_at desc limit 1) d on true
-     where c.tenant_id = $1 and c.status = 'closed' and c.id <> $2
-       and ((c.matched_rule = $3) or ($3::text is null and c.matched_rule is null and t.workflow is not distinct from $4))
-     order by c.closed_at desc limit 200`,
-    [p.tenantId, p.caseId, p.rule, p.workflow],
+  const { rows } = await q.query<PastDecision & { closed_at: Date }>(
+    `(${PAST} where c.tenant_id = $1 and c.status = 'closed' and c.id <> $2
+        and (c.matched_rule = $3 or ($3::text is null and c.matched_rule is null and t.workflow is not distinct from $4))
+      order by c.closed_at desc limit 50)
+     union
+     (${PAST} where c.tenant_id = $1 and c.status = 'closed' and c.id <> $2 and c.fingerprint = $5
+      order by c.closed_at desc limit 50)
+     order by closed_at desc`,
+    [p.tenantId, p.caseId, p.rule, p.workflow, p.fingerprint],
   );
   return rows;
 }

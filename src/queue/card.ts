@@ -74,11 +74,12 @@ export async function loadCard(
 ): Promise<CaseCard> {
   const t = await findCardTransaction(q, by.tenantId, c.transaction_id);
   const clock = caseClock(config, c, await listClockEvents(q, by.tenantId, c.id), now);
-  const reviews = await listReviews(q, by.tenantId, c.id);
+  const reviews = c.reviewers_required > 1 ? await listReviews(q, by.tenantId, c.id) : [];
   const past = await listPastDecisions(q, {
     tenantId: by.tenantId,
     caseId: c.id,
     rule: c.matched_rule,
+    fingerprint: c.fingerprint,
     workflow: t.workflow,
   });
   const due = clock.due_at ?? new Date(c.due_at);

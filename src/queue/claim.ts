@@ -26,7 +26,9 @@ export async function claimNextCase(ctx: Ctx, by: Principal): Promise<CaseCard |
     const p = { tenantId: by.tenantId, keyId: by.keyId, now, leaseUntil };
     let claimed = await claimAssigned(tx, p);
     if (!claimed) {
-      const held = await countHeldByGroup(tx, by.tenantId, by.keyId);
+      // Only capped groups need the count; most policies cap none or few.
+      const capped = groups.some((g) => g.max_claims_per_reviewer !== undefined);
+      const held = capped ? await countHeldByGroup(tx, by.tenantId, by.keyId) : new Map<string, number>();
       const underCap = groups.filter(
         (g) => g.max_claims_per_reviewer === undefined || (held.get(g.name) ?? 0) < g.max_claims_per_reviewer,
       );

@@ -51,6 +51,15 @@ describe('compileQueue', () => {
     expect(defaultGroup(q, 3).name).toBe('sme');
   });
 
+  it("prefers the policy loader's parsed business_calendars", () => {
+    const parsed = compileQueue(DOC).calendars.office!;
+    const q = compileQueue({
+      calendars: { office: 'not parsed here' },
+      business_calendars: { office: parsed },
+    });
+    expect(q.calendars.office).toBe(parsed);
+  });
+
   it('gives a policy without groups one open group per level', () => {
     const q = compileQueue({});
     expect([...q.groups.values()].map((g) => [g.name, g.level])).toEqual([
@@ -153,6 +162,7 @@ describe('openCase', () => {
         group: 'sme',
         checklist: 'sign_off',
         sla: { minutes: 5 },
+        fingerprint: 'f00d',
       },
       createdAt: new Date('2026-03-06T16:00:00Z'),
       enteredAt: new Date('2026-03-06T16:00:00Z'),
@@ -165,6 +175,7 @@ describe('openCase', () => {
       reviewers_required: 2,
       on_breach: 'fail_closed',
       due_at: '2026-03-06T16:05:00.000Z',
+      fingerprint: 'f00d',
     });
   });
 

@@ -40,7 +40,8 @@ const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
  */
 export function compileQueue(doc: unknown): QueueConfig {
   const d = isRecord(doc) ? doc : {};
-  const calendars = compileCalendars(d.calendars);
+  // The policy loader (#5) keeps its parsed calendars as `business_calendars`; raw ones are read here.
+  const calendars = compileCalendars(d.business_calendars ?? d.calendars);
   const checklists = compileChecklists(d.checklists);
   const groups = d.groups === undefined ? DEFAULT_GROUPS : compileGroups(d.groups);
   const byName = new Map(groups.map((g) => [g.name, g]));

@@ -3,7 +3,7 @@ export { compileQueue, defaultGroup, type Group, type QueueConfig } from './comp
 export { queueConfigOf } from './config-of.js';
 export {
   CASE_COLUMNS,
-  CLOCK_EVENT_COLUMNS,
+  clockEventInsertCtes,
   openCase,
   type CaseRow,
   type ClockEventRow,

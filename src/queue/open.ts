@@ -27,9 +27,10 @@ export interface CaseRow {
   checklist_items: string[];
   reviewers_required: number;
   matched_rule: string | null;
+  fingerprint: string | null;
 }
 
-/** A case_clock_events row: stage 0 is the end-to-end clock, stage n level n's own clock. */
+/** A clock event: stage 0 is the end-to-end clock (`case_clock_events`), stage n level n's own (`case_stage_clock_events`). */
 export interface ClockEventRow {
   tenant_id: string;
   case_id: string;
@@ -63,18 +64,20 @@ export const CASE_COLUMNS: [keyof CaseRow, string][] = [
   ['checklist_items', 'text[]'],
   ['reviewers_required', 'int'],
   ['matched_rule', 'text'],
+  ['fingerprint', 'text'],
 ];
 
-/** Column names and SQL types of a clock event row. */
-export const CLOCK_EVENT_COLUMNS: [keyof ClockEventRow, string][] = [
-  ['tenant_id', 'text'],
-  ['case_id', 'text'],
-  ['stage', 'int'],
-  ['kind', 'text'],
-  ['at', 'timestamptz'],
-  ['reason', 'text'],
-  ['actor', 'text'],
-];
+/**
+ * The CTEs that insert clock event rows given as JSON in `param`: stage 0 into
+ * `case_clock_events` (the end-to-end clock), stages 1–3 into `case_stage_clock_events`.
+ */
+export function clockEventInsertCtes(param: string): string {
+  const cols = 'tenant_id, case_id, kind, at, reason, actor';
+  const rows = `jsonb_to_recordset(${param}::jsonb)
+    as x(tenant_id text, case_id text, stage int, kind text, at timestamptz, reason text, actor text)`;
+  return `clock_e2e as (insert into case_clock_events (${cols}) select ${cols} from ${rows} where stage = 0),
+  clock_stage as (insert into case_stage_clock_events (stage, ${cols}) select stage, ${cols} from ${rows} where stage > 0)`;
+}
 
 /** What opening a case needs: the routing result (read by the names agreed in POLICY-SHAPE.md). */
 export interface OpenCaseInput {
@@ -134,6 +137,7 @@ export function openCase(
     checklist_items: items,
     reviewers_required: Math.min(9, Math.max(1, Math.floor(reviewers))),
     matched_rule: typeof r.rule === 'string' ? r.rule : (matched[0] ?? null),
+    fingerprint: typeof r.fingerprint === 'string' ? r.fingerprint : null,
   };
   const start = (stage: number): ClockEventRow => ({
     tenant_id: input.tenantId,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/index.js';
-import type { ClockEventRow } from './open.js';
+import { clockEventInsertCtes, type ClockEventRow } from './open.js';
 
 /** A cases row as the queue reads it. */
 export interface CaseState {
@@ -33,13 +33,14 @@ export interface CaseState {
   checklist_items: string[];
   reviewers_required: number;
   matched_rule: string | null;
+  fingerprint: string | null;
   paused_by: string | null;
 }
 
 const CASE_STATE = `id, transaction_id, status, level, risk_class, risk_rank, reason, group_name, assigned_to, bump,
   sla_minutes, sla_calendar, created_at, entered_at, stage_entered_at, due_at, original_due_at, first_action_at,
   claimed_by, claimed_at, lease_expires_at, closed_at, decision, breached, on_breach, fallback, checklist,
-  checklist_items, reviewers_required, matched_rule, paused_by`;
+  checklist_items, reviewers_required, matched_rule, fingerprint, paused_by`;
 
 /** Reads one case; `lock` takes its row lock for the rest of the transaction. */
 export async function findCase(
@@ -71,15 +72,10 @@ export async function updateCase(
   ]);
 }
 
-/** Appends clock events (any number, one statement). */
+/** Appends clock events of any stage (any number, one statement). */
 export async function insertClockEvents(q: Queryable, events: ClockEventRow[]): Promise<void> {
   if (events.length === 0) return;
-  await q.query(
-    `insert into case_clock_events (tenant_id, case_id, stage, kind, at, reason, actor)
-     select tenant_id, case_id, stage, kind, at, reason, actor from jsonb_to_recordset($1::jsonb)
-       as x(tenant_id text, case_id text, stage int, kind text, at timestamptz, reason text, actor text)`,
-    [JSON.stringify(events)],
-  );
+  await q.query(`with ${clockEventInsertCtes('$1')} select 1`, [JSON.stringify(events)]);
 }
 
 /** A stored clock event. */
@@ -91,17 +87,26 @@ export interface StoredClockEvent {
   actor: string;
 }
 
-/** A case's clock events, in the order they were written. */
+/** A case's clock events of every stage (0 = end-to-end), each stage in the order written. */
 export async function listClockEvents(
   q: Queryable,
   tenantId: string,
   caseId: string,
 ): Promise<StoredClockEvent[]> {
   const { rows } = await q.query<StoredClockEvent>(
-    `select stage, kind, at, reason, actor from case_clock_events where tenant_id = $1 and case_id = $2 order by seq`,
+    `select 0 as stage, kind, at, reason, actor, seq from case_clock_events where tenant_id = $1 and case_id = $2
+     union all
+     select stage, kind, at, reason, actor, seq from case_stage_clock_events where tenant_id = $1 and case_id = $2
+     order by stage, seq`,
     [tenantId, caseId],
   );
-  return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+  return rows.map((r) => ({
+    stage: r.stage,
+    kind: r.kind,
+    at: new Date(r.at),
+    reason: r.reason,
+    actor: r.actor,
+  }));
 }
 
 /** How many cases a key holds now, per group. */
@@ -121,9 +126,10 @@ export async function countHeldByGroup(
 const CLAIM_SET = `status = 'claimed', claimed_by = $2, claimed_at = $3, lease_expires_at = $4,
   first_action_at = coalesce(c.first_action_at, $3)`;
 
-// A reviewer never gets a case twice when it needs several blind reviews.
-const NOT_REVIEWED = `not exists (select 1 from case_reviews r
-  where r.tenant_id = x.tenant_id and r.case_id = x.id and r.reviewer_key_id = $2)`;
+// A reviewer never gets a case twice when it needs several blind reviews. The `or` keeps the check a
+// per-row subplan run only for such cases, instead of an anti-join over all of the reviewer's reviews.
+const NOT_REVIEWED = `(x.reviewers_required = 1 or not exists (select 1 from case_reviews r
+  where r.tenant_id = x.tenant_id and r.case_id = x.id and r.reviewer_key_id = $2))`;
 
 /** Claims the most urgent open case assigned to the key, if any (SKIP LOCKED). */
 export async function claimAssigned(
@@ -142,25 +148,32 @@ export async function claimAssigned(
 }
 
 /**
- * Claims the most urgent unassigned open case of the given groups: each group's head is read from
- * the claim index (rank after bumps, then deadline) with SKIP LOCKED, the best head wins.
+ * The claim of the most urgent unassigned open case of groups `$5` for key `$2` (now `$3`, lease
+ * until `$4`, tenant `$1`): each group's head is read from the claim index (rank after bumps, then
+ * deadline) with SKIP LOCKED, and the best head wins. Exported for EXPLAIN in bench/claim.ts.
  */
+export const CLAIM_FROM_GROUPS_SQL = `update cases c set ${CLAIM_SET}
+  where c.tenant_id = $1 and c.id = (
+    select h.id from unnest($5::text[]) as g(name) cross join lateral (
+      select x.id, x.queue_rank, x.due_at from cases x
+      where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
+        and ${NOT_REVIEWED}
+      order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) h
+    order by h.queue_rank, h.due_at, h.id limit 1)
+  returning ${prefixed('c')}`;
+
+/** Runs `CLAIM_FROM_GROUPS_SQL`: the claimed case, or undefined when the groups have none free. */
 export async function claimFromGroups(
   q: Queryable,
   p: { tenantId: string; keyId: string; now: Date; leaseUntil: Date; groups: string[] },
 ): Promise<CaseState | undefined> {
-  const { rows } = await q.query<CaseState>(
-    `update cases c set ${CLAIM_SET}
-     where c.tenant_id = $1 and c.id = (
-       select h.id from unnest($5::text[]) as g(name) cross join lateral (
-         select x.id, x.queue_rank, x.due_at from cases x
-         where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
-           and ${NOT_REVIEWED}
-         order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) h
-       order by h.queue_rank, h.due_at, h.id limit 1)
-     returning ${prefixed('c')}`,
-    [p.tenantId, p.keyId, p.now, p.leaseUntil, p.groups],
-  );
+  const { rows } = await q.query<CaseState>(CLAIM_FROM_GROUPS_SQL, [
+    p.tenantId,
+    p.keyId,
+    p.now,
+    p.leaseUntil,
+    p.groups,
+  ]);
   return rows[0];
 }
 

