@@ -79,10 +79,47 @@ function round(score: number): number {
   return Math.round(score * 100) / 100;
 }
 
+// How far to look for the sentence around a span; past this the window alone bounds context.
+const SENTENCE_SCAN = 300;
+
+/**
+ * True when `text[i]` ends a sentence: `!` or `?` or a `.` followed by whitespace, the `.` not
+ * after a word of three letters or fewer ("Mr.", "Dr.", "No.", "Mrs." keep their cue); or a newline.
+ */
+function endsSentence(text: string, i: number): boolean {
+  const ch = text[i];
+  if (ch === '\n') return true;
+  if ((ch !== '.' && ch !== '!' && ch !== '?') || !/\s/.test(text[i + 1] ?? ' ')) return false;
+  if (ch !== '.') return true;
+  let j = i - 1;
+  while (j >= 0 && /[\p{L}]/u.test(text[j]!)) j--;
+  return i - 1 - j > 3 || /\d/.test(text[i - 1] ?? '');
+}
+
+/** The offsets of the sentence around [start, end): cues outside it say nothing about the span. */
+function sentenceAround(text: string, start: number, end: number): [number, number] {
+  let from = Math.max(0, start - SENTENCE_SCAN);
+  for (let i = start - 1; i >= from; i--) {
+    if (endsSentence(text, i)) {
+      from = i + 1;
+      break;
+    }
+  }
+  let to = Math.min(text.length, end + SENTENCE_SCAN);
+  for (let i = end; i < to; i++) {
+    if (endsSentence(text, i)) {
+      to = i;
+      break;
+    }
+  }
+  return [from, to];
+}
+
 /**
  * The candidate's score after context: the nearest cue word before the span decides (failing
  * that, the nearest after it), so "IP 10.0.0.1 and version 1.2.3.4" raises the first address and
- * lowers the second. A supporting word raises the score as Presidio does; an opposing word
+ * lowers the second. Only words in the span's own sentence count: "… the parcel. SSN 536-…" is
+ * not lowered by "parcel". A supporting word raises the score as Presidio does; an opposing word
  * ("order", "version") lowers it by the same amount. No cue leaves the score as it is.
  */
 export function scoreWithContext(
@@ -94,9 +131,13 @@ export function scoreWithContext(
 ): number {
   const last = lowerBound(words.ends, c.start + 1) - 1; // the last word ending at or before the span
   const next = lowerBound(words.starts, c.end); // the first word starting at or after its end
+  const [from, to] = sentenceAround(text, c.start, c.end);
   const near: number[] = [];
-  for (let i = last; i >= 0 && i > last - window; i--) near.push(words.starts[i]!);
-  for (let i = next; i < words.starts.length && i < next + window; i++) near.push(words.starts[i]!);
+  for (let i = last; i >= 0 && i > last - window && words.starts[i]! >= from; i--)
+    near.push(words.starts[i]!);
+  for (let i = next; i < words.starts.length && i < next + window && words.starts[i]! < to; i++) {
+    near.push(words.starts[i]!);
+  }
   for (const at of near) {
     if (matchesAt(cues.support, text, at)) {
       return round(Math.max(Math.min(1, c.score + CONTEXT_BOOST), MIN_SCORE_WITH_CONTEXT));
