@@ -43,6 +43,8 @@ export function compileCues(cues: Cues): CueMatcher {
 export interface WordIndex {
   starts: number[];
   ends: number[];
+  /** Offsets of the characters that end a sentence, ascending. */
+  breaks: number[];
 }
 
 /** One pass over the text; built once per text and only when some candidate needs context. */
@@ -53,7 +55,9 @@ export function indexWords(text: string): WordIndex {
     starts.push(m.index);
     ends.push(m.index + m[0].length);
   }
-  return { starts, ends };
+  const breaks: number[] = [];
+  for (const m of text.matchAll(SENTENCE_END)) if (endsSentence(text, m.index)) breaks.push(m.index);
+  return { starts, ends, breaks };
 }
 
 /** The first index whose value is ≥ x in an ascending array (its length when none is). */
@@ -79,40 +83,25 @@ function round(score: number): number {
   return Math.round(score * 100) / 100;
 }
 
-// How far to look for the sentence around a span; past this the window alone bounds context.
-const SENTENCE_SCAN = 300;
-
 /**
- * True when `text[i]` ends a sentence: `!` or `?` or a `.` followed by whitespace, the `.` not
- * after a word of three letters or fewer ("Mr.", "Dr.", "No.", "Mrs." keep their cue); or a newline.
+ * True for a sentence end found by SENTENCE_END: `!`, `?`, a newline, or a `.` not after a word of
+ * three letters or fewer ("Mr.", "Dr.", "No.", "Mrs." keep their cue), unless a digit precedes it.
  */
 function endsSentence(text: string, i: number): boolean {
-  const ch = text[i];
-  if (ch === '\n') return true;
-  if ((ch !== '.' && ch !== '!' && ch !== '?') || !/\s/.test(text[i + 1] ?? ' ')) return false;
-  if (ch !== '.') return true;
+  if (text[i] !== '.') return true;
   let j = i - 1;
-  while (j >= 0 && /[\p{L}]/u.test(text[j]!)) j--;
-  return i - 1 - j > 3 || /\d/.test(text[i - 1] ?? '');
+  while (j >= 0 && LETTER_CHAR.test(text[j]!)) j--;
+  return i - 1 - j > 3 || (j === i - 1 && j >= 0 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57);
 }
 
-/** The offsets of the sentence around [start, end): cues outside it say nothing about the span. */
-function sentenceAround(text: string, start: number, end: number): [number, number] {
-  let from = Math.max(0, start - SENTENCE_SCAN);
-  for (let i = start - 1; i >= from; i--) {
-    if (endsSentence(text, i)) {
-      from = i + 1;
-      break;
-    }
-  }
-  let to = Math.min(text.length, end + SENTENCE_SCAN);
-  for (let i = end; i < to; i++) {
-    if (endsSentence(text, i)) {
-      to = i;
-      break;
-    }
-  }
-  return [from, to];
+const SENTENCE_END = /[.!?](?=\s)|\n/g;
+const LETTER_CHAR = new RegExp(`[${LETTER}]`);
+
+/** The sentence around [start, end) from the text's sentence ends: cues outside it say nothing about the span. */
+function sentenceAround(breaks: number[], textLength: number, start: number, end: number): [number, number] {
+  const before = lowerBound(breaks, start) - 1;
+  const after = lowerBound(breaks, end);
+  return [before >= 0 ? breaks[before]! + 1 : 0, after < breaks.length ? breaks[after]! : textLength];
 }
 
 /**
@@ -131,7 +120,7 @@ export function scoreWithContext(
 ): number {
   const last = lowerBound(words.ends, c.start + 1) - 1; // the last word ending at or before the span
   const next = lowerBound(words.starts, c.end); // the first word starting at or after its end
-  const [from, to] = sentenceAround(text, c.start, c.end);
+  const [from, to] = sentenceAround(words.breaks, text.length, c.start, c.end);
   const near: number[] = [];
   for (let i = last; i >= 0 && i > last - window && words.starts[i]! >= from; i--)
     near.push(words.starts[i]!);
