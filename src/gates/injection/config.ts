@@ -1,4 +1,5 @@
 import {
+  INLINE_BUDGET_MS,
   COMMON_KEYS,
   fail,
   readBoolean,
@@ -25,7 +26,7 @@ export interface InjectionConfig extends GateCommon {
 export function parseInjectionConfig(value: unknown, path = 'gates.injection'): InjectionConfig {
   const s = readSection(value, [...COMMON_KEYS, 'flag_at', 'block_at', 'extra_phrases', 'scan_system'], path);
   const config: InjectionConfig = {
-    ...readCommon(s, path, { budgetMs: 10, onError: 'fail_open' }),
+    ...readCommon(s, path, { budgetMs: INLINE_BUDGET_MS, onError: 'fail_open' }),
     flag_at: readNumber(s.flag_at, `${path}.flag_at`, { min: 0, max: 1, fallback: 0.5 }),
     block_at: readNumber(s.block_at, `${path}.block_at`, { min: 0, max: 1, fallback: 0.9 }),
     extra_phrases: readStrings(s.extra_phrases, `${path}.extra_phrases`),
