@@ -17,6 +17,8 @@ const SHORT = Number(process.env.BENCH_SHORT ?? 1000);
 const LONG = Number(process.env.BENCH_LONG ?? 200);
 /** Each competitor gets at most this long over the corpus; past it, the texts done so far count. */
 const LIBRARY_BUDGET_MS = 60_000;
+/** Timed passes over the corpus after the quality pass. */
+const TIMED_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 /** A PII detector under test: spans with Presidio entity names ('OTHER' for types outside the set). */
 interface Detector {
@@ -87,9 +89,20 @@ interface Run {
   ms: number;
   bytes: number;
   long: number[];
+  /** Per ≥ 4 KB text, its fastest pass: the cost without preemption and GC pauses. */
+  best: number[];
 }
 
-async function evaluate(d: Detector, corpus: LabelledText[], budgetMs: number): Promise<Run> {
+/**
+ * One pass over the corpus for quality (it also warms the detector up), then `rounds` timed passes
+ * for speed: MB/s over every text, p50/p99 over the ≥ 4 KB ones. Stops early past `budgetMs`.
+ */
+async function evaluate(
+  d: Detector,
+  corpus: LabelledText[],
+  budgetMs: number,
+  rounds = TIMED_ROUNDS,
+): Promise<Run> {
   const run: Run = {
     name: d.name,
     byType: new Map(),
@@ -98,20 +111,35 @@ async function evaluate(d: Detector, corpus: LabelledText[], budgetMs: number): 
     ms: 0,
     bytes: 0,
     long: [],
+    best: [],
   };
-  await d.detect('warm up: jane@acme.kz, +7 701 123 45 67'); // first-call set-up is not throughput
+  const started = performance.now();
   for (const t of corpus) {
-    if (run.ms > budgetMs) break;
-    const t0 = performance.now();
-    const predicted = await d.detect(t.text);
-    const ms = performance.now() - t0;
-    run.ms += ms;
-    run.bytes += Buffer.byteLength(t.text);
-    if (t.text.length >= 4096) run.long.push(ms);
+    if (performance.now() - started > budgetMs) break;
+    score(t.gold, await d.detect(t.text), run.byType, run.anyType);
     run.texts++;
-    score(t.gold, predicted, run.byType, run.anyType);
+  }
+  const done = corpus.slice(0, run.texts);
+  const best = new Map<number, number>();
+  for (let round = 0; round < rounds && performance.now() - started < budgetMs; round++) {
+    // Each pass starts elsewhere, so a GC pause that falls on the same allocation count every pass
+    // does not hit the same text every time.
+    const shift = Math.floor((round * done.length) / Math.max(1, rounds));
+    for (let k = 0; k < done.length; k++) {
+      const i = (k + shift) % done.length;
+      const t = done[i]!;
+      const t0 = performance.now();
+      await d.detect(t.text);
+      const ms = performance.now() - t0;
+      run.ms += ms;
+      run.bytes += Buffer.byteLength(t.text);
+      if (t.text.length < 4096) continue;
+      run.long.push(ms);
+      best.set(i, Math.min(ms, best.get(i) ?? Infinity));
+    }
   }
   run.long.sort((a, b) => a - b);
+  run.best = [...best.values()].sort((a, b) => a - b);
   return run;
 }
 
@@ -180,6 +208,7 @@ async function main(): Promise<void> {
       'MB/s'.padStart(9) +
       'p50 4KB ms'.padStart(12) +
       'p99 4KB ms'.padStart(12) +
+      'p99 best'.padStart(10) +
       '  F1 ratio  speed ratio',
   );
   for (const r of [pipeline, ours, ...others]) {
@@ -195,7 +224,8 @@ async function main(): Promise<void> {
         fmt(r.bytes / 1e6 / (r.ms / 1000), 2, 9) +
         fmt(percentile(r.long, 50), 3, 12) +
         fmt(percentile(r.long, 99), 3, 12) +
-        (r === ours || r === pipeline ? '' : `${fmt(f1Ratio, 2, 10)}${fmt(speedRatio, 1, 13)}`) +
+        fmt(percentile(r.best, 99), 3, 10) +
+        (r === ours || r === pipeline ? '' : `${fmt(f1Ratio, 2, 10)}${fmt(speedRatio, 2, 13)}`) +
         (r.texts < all.length ? `  (stopped after ${LIBRARY_BUDGET_MS / 1000} s)` : ''),
     );
   }

@@ -49,7 +49,7 @@ export function createSafetyGate(config: SafetyConfig): InlineGate {
       ? null
       : new RegExp(
           wholeWords(names.map((n) => `(?<${n}>${phraseSource(config.topics[n]!)})`).join('|')),
-          'giu',
+          'gi',
         );
   const words = compilePhrases(config.words);
   const claims = compilePhrases(config.forbidden_claims);
@@ -74,7 +74,8 @@ export function createSafetyGate(config: SafetyConfig): InlineGate {
       ...matchAll(output, words, 'BLOCKED_WORD'),
       ...matchAll(output, claims, 'FORBIDDEN_CLAIM', (m) => m),
     ];
-    const normalised = input.output.replace(/\s+/g, ' ').toLowerCase();
+    const normalised =
+      config.required_disclaimers.length === 0 ? '' : input.output.replace(/\s+/g, ' ').toLowerCase();
     const missing = config.required_disclaimers.filter(
       (d) =>
         (d.when_topics.length === 0 || d.when_topics.some((t) => found.has(t))) &&

@@ -35,8 +35,9 @@ const LEET: Record<string, string> = {
   '7': 't',
 };
 const LEET_CHARS = /[4@31!05$7]/g;
-// A letter next to a swap character: only then is the second, normalised pass worth it.
-const DISGUISED = /[a-z][4@31!05$7]|[4@31!05$7][a-z]/i;
+// Swap characters between letters ("sh1t", "a$$hole"): only then is the second, normalised pass
+// worth it. "@" is left out here, or every e-mail address would trigger it.
+const DISGUISED = /[a-z][4310!5$7]+[a-z]/i;
 
 // Repeated letters collapse ("fuuuck"), as obscenity's collapse-duplicates transformer does.
 function nodeSource(n: PatternNode): string {
