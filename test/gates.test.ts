@@ -177,6 +177,15 @@ describe('POST /v1/gates/evaluate (dry run)', () => {
     expect(res.body.route).toMatchObject({ action: 'review', matched_rules: ['billing-signoff'] });
     expect(await Promise.all(['transactions', 'audit_entries', 'pii_vault'].map(count))).toEqual(before);
   });
+  it('takes a whole transaction body as POST /v1/transactions would', async () => {
+    const before = await count('transactions');
+    const res = await s.api('POST', '/v1/gates/evaluate', {
+      body: makeTransaction({ output: "I'm sorry, but I can't help with that." }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.route).toMatchObject({ action: 'review', matched_rules: ['refusal'] });
+    expect(await count('transactions')).toBe(before);
+  });
   it('rejects a body with neither text nor output, naming the field', async () => {
     const res = await s.api('POST', '/v1/gates/evaluate', { body: { workflow: 'x' } });
     expect(res.status).toBe(422);

@@ -73,7 +73,10 @@ describe('the walking-skeleton story', () => {
       'case.quality_flagged',
     ]);
     const received = audit.body.entries[0].body;
-    expect(received.output).toBe(STORY_OUTPUT);
+    // The policy redacts PII, so not even the audit log keeps it unredacted (#4).
+    expect(received.output).toBe(
+      'I have updated your profile. We will write to <EMAIL_ADDRESS>; the card **** **** **** 1111 is now your default.',
+    );
     expect(received.model).toEqual({ name: 'gpt-4o-mini', version: '2024-07-18' });
     expect(received.parameters).toEqual({ temperature: 0.2, max_tokens: 400 });
     expect(audit.body.entries[5].body).toMatchObject({ action: 'edit', output: edited, verdict: 'released' });

@@ -3,7 +3,7 @@ import { createAiLabelGate } from './ai-label/gate.js';
 import { parseAiLabelConfig } from './ai-label/config.js';
 import { createConfidenceGate } from './confidence/gate.js';
 import { parseConfidenceConfig } from './confidence/config.js';
-import { isRecord, readCommon, readNumber, readSection } from './config-path.js';
+import { INLINE_BUDGET_MS, isRecord, readCommon, readNumber, readSection } from './config-path.js';
 import { createExternalGate } from './external/gate.js';
 import { parseExternalConfigs } from './external/config.js';
 import type { AsyncGate, InlineGate } from './gate.js';
@@ -69,7 +69,10 @@ function compile(config: Record<string, unknown>, opts: CompileOptions): GateSet
     set.pii = parsePiiConfig(config.pii);
     const section = isRecord(config.pii) ? config.pii : {};
     set.inline.push(
-      createPiiGate(set.pii, readCommon(section, 'gates.pii', { budgetMs: 20, onError: 'fail_closed' })),
+      createPiiGate(
+        set.pii,
+        readCommon(section, 'gates.pii', { budgetMs: INLINE_BUDGET_MS, onError: 'fail_closed' }),
+      ),
     );
   }
   if (on('safety')) set.inline.push(createSafetyGate(parseSafetyConfig(config.safety)));

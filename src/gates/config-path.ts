@@ -106,6 +106,12 @@ export interface GateCommon {
   on_error: OnError;
 }
 
+/**
+ * An inline gate's default budget: 200 ms. They take well under 2 ms per 4 KB (bench:gates); the
+ * budget catches a pathological input, not a busy machine, so it is generous.
+ */
+export const INLINE_BUDGET_MS = 200;
+
 /** Keys every gate section accepts besides its own. */
 export const COMMON_KEYS = ['budget_ms', 'on_error'] as const;
 

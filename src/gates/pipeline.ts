@@ -45,8 +45,8 @@ function finished(name: string, v: GateVerdict, ms: number): GateResult {
  * Runs every configured gate: the inline ones in order (each sees the texts as the previous left
  * them, so classifiers never see redacted PII), then the external ones together. A gate that
  * throws, or takes longer than its `budget_ms` or what is left of the pipeline's, is recorded as
- * `error` with its `on_error`. An inline gate over budget keeps its remediation: dropping a
- * redaction because it was slow would leak what it found.
+ * `error` with its `on_error`. An inline gate over budget keeps its findings and remediation:
+ * dropping a redaction because it was slow would leak what it found.
  */
 export async function runGates(gates: GateSet, input: GateInput, keys: GateKeys): Promise<GateRun> {
   const started = performance.now();
@@ -67,11 +67,14 @@ export async function runGates(gates: GateSet, input: GateInput, keys: GateKeys)
       const ms = performance.now() - t0;
       const over =
         ms > gate.common.budget_ms ? gate.common.budget_ms : t0 + ms > deadline ? gates.budget_ms : null;
-      results.push(
-        over === null
-          ? finished(gate.name, v, ms)
-          : errored(gate.name, gate.common, `took ${ms.toFixed(1)} ms, over its budget of ${over} ms`, ms),
-      );
+      const result = finished(gate.name, v, ms);
+      if (over !== null) {
+        // What the gate found still stands (routing may read its entities); only the outcome is an error.
+        result.outcome = 'error';
+        result.error = `took ${ms.toFixed(1)} ms, over its budget of ${over} ms`;
+        result.on_error = gate.common.on_error;
+      }
+      results.push(result);
     } catch (err) {
       // A PII gate that fails must not let the text through unredacted.
       if (gate.name === 'pii') throw err;

@@ -22,6 +22,13 @@ const EvaluateInput = z
     confidence: z.number().min(0).max(1).optional(),
     workflow: z.string().min(1).max(200).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    // The rest of a transaction body, so one can be sent here as it is; only routing reads them.
+    model: z
+      .object({ name: z.string().min(1), version: z.string().optional() })
+      .strict()
+      .optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    telemetry: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
   .refine((b) => (b.text === undefined) !== (b.output === undefined), {
@@ -116,9 +123,9 @@ export function mountGateRoutes(app: App, ctx: Ctx): void {
     const decision = route(policy.doc, {
       workflow: body.workflow ?? null,
       confidence: body.confidence ?? null,
-      model: null,
+      model: body.model ?? null,
       metadata: body.metadata ?? {},
-      telemetry: {},
+      telemetry: body.telemetry ?? {},
       gates: gateFacts(evaluation.gates),
     });
     return c.json(

@@ -30,20 +30,36 @@ export function escapeRegExp(s: string): string {
 }
 
 /**
- * Compiles phrases into one case-insensitive, global regex matching whole words only: a phrase
- * ending in `*` matches as a stem ("refund*" → "refunds", "refunded"); spaces match any run of
- * whitespace. Null for an empty list.
+ * Word characters of the scripts the phrase lists use (Latin, Greek, Cyrillic incl. Kazakh, digits,
+ * `_`), spelt out: without the `u` flag and `\\p{L}` V8 scans ~3× faster, and `i` still folds
+ * Cyrillic case. Phrases are compiled with flags `gi`.
  */
-export function compilePhrases(phrases: readonly string[]): RegExp | null {
-  if (phrases.length === 0) return null;
+export const WORD_CHARS = 'A-Za-z0-9_\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u052F';
+
+/**
+ * The regex source matching any of `phrases` (no boundaries): a phrase ending in `*` matches as a
+ * stem ("refund*" → "refunds", "refunded"); spaces match any run of whitespace. Longest first, so
+ * "credit card" wins over "card" at the same position.
+ */
+export function phraseSource(phrases: readonly string[]): string {
   const parts = phrases.map((p) => {
     const stem = p.endsWith('*');
     const body = (stem ? p.slice(0, -1) : p).trim().split(/\s+/).map(escapeRegExp).join('\\s+');
-    return stem ? `${body}[\\p{L}\\p{N}]*` : body;
+    return stem ? `${body}[${WORD_CHARS}]*` : body;
   });
-  // Longest first, so "credit card" wins over "card" at the same position.
   parts.sort((a, b) => b.length - a.length);
-  return new RegExp(`(?<![\\p{L}\\p{N}_])(?:${parts.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
+  return parts.join('|');
+}
+
+/** Wraps a regex source so it matches whole words only (Unicode letters, digits and `_` around it). */
+export function wholeWords(source: string): string {
+  return `(?<![${WORD_CHARS}])(?:${source})(?![${WORD_CHARS}])`;
+}
+
+/** Compiles phrases (see `phraseSource`) into one case-insensitive, global, whole-word regex; null for none. */
+export function compilePhrases(phrases: readonly string[]): RegExp | null {
+  if (phrases.length === 0) return null;
+  return new RegExp(wholeWords(phraseSource(phrases)), 'gi');
 }
 
 /** Combines independent risk weights: 1 − Π(1 − wᵢ), in [0, 1]. */

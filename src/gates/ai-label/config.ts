@@ -1,4 +1,5 @@
 import {
+  INLINE_BUDGET_MS,
   COMMON_KEYS,
   readBoolean,
   readChoice,
@@ -25,7 +26,7 @@ export interface AiLabelConfig extends GateCommon {
 export function parseAiLabelConfig(value: unknown, path = 'gates.ai_label'): AiLabelConfig {
   const s = readSection(value, [...COMMON_KEYS, 'label', 'workflows', 'remediate', 'missing'], path);
   return {
-    ...readCommon(s, path, { budgetMs: 5, onError: 'fail_open' }),
+    ...readCommon(s, path, { budgetMs: INLINE_BUDGET_MS, onError: 'fail_open' }),
     label: readString(s.label, `${path}.label`, 'AI-generated content'),
     workflows: readStrings(s.workflows, `${path}.workflows`),
     remediate: readBoolean(s.remediate, `${path}.remediate`, true),

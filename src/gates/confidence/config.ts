@@ -1,4 +1,5 @@
 import {
+  INLINE_BUDGET_MS,
   COMMON_KEYS,
   fail,
   readChoice,
@@ -41,7 +42,7 @@ const KEYS = [
 export function parseConfidenceConfig(value: unknown, path = 'gates.confidence'): ConfidenceConfig {
   const s = readSection(value, KEYS, path);
   const config: ConfidenceConfig = {
-    ...readCommon(s, path, { budgetMs: 10, onError: 'fail_open' }),
+    ...readCommon(s, path, { budgetMs: INLINE_BUDGET_MS, onError: 'fail_open' }),
     flag_below: readNumber(s.flag_below, `${path}.flag_below`, { min: 0, max: 1, fallback: 0.6 }),
     block_below: readNumber(s.block_below, `${path}.block_below`, { min: 0, max: 1, fallback: 0 }),
     hedging_weight: readNumber(s.hedging_weight, `${path}.hedging_weight`, {

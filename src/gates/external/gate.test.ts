@@ -53,7 +53,14 @@ function gates(extra: Record<string, unknown> = {}, now?: () => number) {
     {
       pii: {},
       external: {
-        moderation: { url: `${base}/classify`, timeout_ms: 100, retries: 1, backoff_ms: 1, ...extra },
+        moderation: {
+          url: `${base}/classify`,
+          timeout_ms: 1_000,
+          retries: 1,
+          backoff_ms: 1,
+          budget_ms: 10_000,
+          ...extra,
+        },
       },
     },
     { now },
@@ -104,21 +111,21 @@ describe('external classifier gate, against a live local server', () => {
     expect(bodies).toHaveLength(2);
   });
   it('times out a slow answer per attempt, retries, then fails', async () => {
-    handlers = [json(200, { score: 0 }, 400)];
-    const r = await moderation(gates({ timeout_ms: 30 }));
+    handlers = [json(200, { score: 0 }, 3_000)];
+    const r = await moderation(gates({ timeout_ms: 150 }));
     expect(r).toMatchObject({
       outcome: 'error',
-      error: 'no answer within 30 ms (after 2 attempts)',
+      error: 'no answer within 150 ms (after 2 attempts)',
       on_error: 'fail_open',
     });
   });
   it('answers a slow first attempt with a fast retry', async () => {
-    handlers = [json(200, { score: 0.99 }, 400), json(200, { score: 0.2 })];
-    expect(await moderation(gates({ timeout_ms: 30 }))).toMatchObject({ outcome: 'pass', score: 0.2 });
+    handlers = [json(200, { score: 0.99 }, 3_000), json(200, { score: 0.2 })];
+    expect(await moderation(gates({ timeout_ms: 500 }))).toMatchObject({ outcome: 'pass', score: 0.2 });
   });
   it('stops at the gate budget even when retries remain', async () => {
-    handlers = [json(200, { score: 0 }, 400)];
-    const r = await moderation(gates({ timeout_ms: 200, retries: 5, budget_ms: 50 }));
+    handlers = [json(200, { score: 0 }, 5_000)];
+    const r = await moderation(gates({ timeout_ms: 2_000, retries: 5, budget_ms: 300 }));
     expect(r).toMatchObject({ outcome: 'error', error: 'over its time budget' });
     expect(bodies).toHaveLength(1);
   });

@@ -1,6 +1,8 @@
 import {
+  INLINE_BUDGET_MS,
   COMMON_KEYS,
   fail,
+  readBoolean,
   readCommon,
   readNumber,
   readSection,
@@ -24,14 +26,12 @@ export interface InjectionConfig extends GateCommon {
 export function parseInjectionConfig(value: unknown, path = 'gates.injection'): InjectionConfig {
   const s = readSection(value, [...COMMON_KEYS, 'flag_at', 'block_at', 'extra_phrases', 'scan_system'], path);
   const config: InjectionConfig = {
-    ...readCommon(s, path, { budgetMs: 10, onError: 'fail_open' }),
+    ...readCommon(s, path, { budgetMs: INLINE_BUDGET_MS, onError: 'fail_open' }),
     flag_at: readNumber(s.flag_at, `${path}.flag_at`, { min: 0, max: 1, fallback: 0.5 }),
     block_at: readNumber(s.block_at, `${path}.block_at`, { min: 0, max: 1, fallback: 0.9 }),
     extra_phrases: readStrings(s.extra_phrases, `${path}.extra_phrases`),
-    scan_system: s.scan_system === undefined ? false : s.scan_system === true,
+    scan_system: readBoolean(s.scan_system, `${path}.scan_system`, false),
   };
-  if (s.scan_system !== undefined && typeof s.scan_system !== 'boolean')
-    fail(`${path}.scan_system`, 'must be true or false');
   if (config.flag_at > config.block_at) fail(`${path}.flag_at`, 'must not exceed block_at');
   return config;
 }

@@ -1,4 +1,4 @@
-import { COMMON_KEYS, fail, readNumber, readSection, readString } from '../config-path.js';
+import { fail, readNumber, readSection, readString } from '../config-path.js';
 
 /** The rubric the judge scores against when the policy gives none. */
 export const DEFAULT_RUBRIC = [
@@ -28,7 +28,7 @@ export interface JudgeConfig {
 export function parseJudgeConfig(value: unknown, path = 'gates.judge'): JudgeConfig {
   const s = readSection(
     value,
-    [...COMMON_KEYS, 'url', 'model', 'sample_rate', 'rubric', 'timeout_ms', 'max_attempts', 'api_key_env'],
+    ['url', 'model', 'sample_rate', 'rubric', 'timeout_ms', 'max_attempts', 'api_key_env'],
     path,
   );
   const url = readString(s.url, `${path}.url`, undefined);

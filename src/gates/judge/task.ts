@@ -21,12 +21,18 @@ const RETRY_STEP_MS = 60_000;
 
 /**
  * Queues a transaction for the sampled LLM judge when the policy has one and the transaction is
- * in its sample (`isSampled`). Only a row is written here: the judge call never runs on intake.
+ * in its sample (`isSampled`). Only a row is written here: the judge call never runs on intake,
+ * and a failure to queue is logged, never returned to the caller.
  */
 export async function enqueueJudge(ctx: Ctx, by: Principal, transactionId: string): Promise<void> {
   const judge = ctx.policy().gates.judge;
   if (!judge || !isSampled(transactionId, judge.sample_rate)) return;
-  await insertJudgeJob(ctx.db, by.tenantId, transactionId, ctx.clock());
+  try {
+    await insertJudgeJob(ctx.db, by.tenantId, transactionId, ctx.clock());
+  } catch (err) {
+    // The transaction is committed and answered; a lost sample only thins the quality SLO's data.
+    ctx.log.error('judge sample not queued', { transaction_id: transactionId, error: String(err) });
+  }
 }
 
 async function callJudge(config: JudgeConfig, job: ClaimedJudgeJob): Promise<JudgeVerdict> {

@@ -43,6 +43,8 @@ export function compileCues(cues: Cues): CueMatcher {
 export interface WordIndex {
   starts: number[];
   ends: number[];
+  /** Offsets of the characters that end a sentence, ascending. */
+  breaks: number[];
 }
 
 /** One pass over the text; built once per text and only when some candidate needs context. */
@@ -53,7 +55,9 @@ export function indexWords(text: string): WordIndex {
     starts.push(m.index);
     ends.push(m.index + m[0].length);
   }
-  return { starts, ends };
+  const breaks: number[] = [];
+  for (const m of text.matchAll(SENTENCE_END)) if (endsSentence(text, m.index)) breaks.push(m.index);
+  return { starts, ends, breaks };
 }
 
 /** The first index whose value is ≥ x in an ascending array (its length when none is). */
@@ -80,9 +84,31 @@ function round(score: number): number {
 }
 
 /**
+ * True for a sentence end found by SENTENCE_END: `!`, `?`, a newline, or a `.` not after a word of
+ * three letters or fewer ("Mr.", "Dr.", "No.", "Mrs." keep their cue), unless a digit precedes it.
+ */
+function endsSentence(text: string, i: number): boolean {
+  if (text[i] !== '.') return true;
+  let j = i - 1;
+  while (j >= 0 && LETTER_CHAR.test(text[j]!)) j--;
+  return i - 1 - j > 3 || (j === i - 1 && j >= 0 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57);
+}
+
+const SENTENCE_END = /[.!?](?=\s)|\n/g;
+const LETTER_CHAR = new RegExp(`[${LETTER}]`);
+
+/** The sentence around [start, end) from the text's sentence ends: cues outside it say nothing about the span. */
+function sentenceAround(breaks: number[], textLength: number, start: number, end: number): [number, number] {
+  const before = lowerBound(breaks, start) - 1;
+  const after = lowerBound(breaks, end);
+  return [before >= 0 ? breaks[before]! + 1 : 0, after < breaks.length ? breaks[after]! : textLength];
+}
+
+/**
  * The candidate's score after context: the nearest cue word before the span decides (failing
  * that, the nearest after it), so "IP 10.0.0.1 and version 1.2.3.4" raises the first address and
- * lowers the second. A supporting word raises the score as Presidio does; an opposing word
+ * lowers the second. Only words in the span's own sentence count: "… the parcel. SSN 536-…" is
+ * not lowered by "parcel". A supporting word raises the score as Presidio does; an opposing word
  * ("order", "version") lowers it by the same amount. No cue leaves the score as it is.
  */
 export function scoreWithContext(
@@ -94,9 +120,13 @@ export function scoreWithContext(
 ): number {
   const last = lowerBound(words.ends, c.start + 1) - 1; // the last word ending at or before the span
   const next = lowerBound(words.starts, c.end); // the first word starting at or after its end
+  const [from, to] = sentenceAround(words.breaks, text.length, c.start, c.end);
   const near: number[] = [];
-  for (let i = last; i >= 0 && i > last - window; i--) near.push(words.starts[i]!);
-  for (let i = next; i < words.starts.length && i < next + window; i++) near.push(words.starts[i]!);
+  for (let i = last; i >= 0 && i > last - window && words.starts[i]! >= from; i--)
+    near.push(words.starts[i]!);
+  for (let i = next; i < words.starts.length && i < next + window && words.starts[i]! < to; i++) {
+    near.push(words.starts[i]!);
+  }
   for (const at of near) {
     if (matchesAt(cues.support, text, at)) {
       return round(Math.max(Math.min(1, c.score + CONTEXT_BOOST), MIN_SCORE_WITH_CONTEXT));

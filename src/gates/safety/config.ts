@@ -1,4 +1,5 @@
 import {
+  INLINE_BUDGET_MS,
   COMMON_KEYS,
   fail,
   isRecord,
@@ -82,7 +83,7 @@ export function parseSafetyConfig(value: unknown, path = 'gates.safety'): Safety
   const s = readSection(value, KEYS, path);
   const topics = parseTopics(s.topics, `${path}.topics`);
   const config: SafetyConfig = {
-    ...readCommon(s, path, { budgetMs: 20, onError: 'fail_closed' }),
+    ...readCommon(s, path, { budgetMs: INLINE_BUDGET_MS, onError: 'fail_closed' }),
     profanity: readBoolean(s.profanity, `${path}.profanity`, true),
     words: readStrings(s.words, `${path}.words`),
     topics,

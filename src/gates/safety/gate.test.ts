@@ -110,3 +110,11 @@ describe('safety config', () => {
     expect(() => parseSafetyConfig(section)).toThrow(new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}: `));
   });
 });
+
+describe('findProfanity', () => {
+  it('reads disguised words (leet, repeated letters) but not numbers or whitelisted words', async () => {
+    const { findProfanity } = await import('./profanity.js');
+    const text = 'Shiiit, sh1t and a$$hole; 455 items, 0.5 assessed, Dickens, cockney, analog.';
+    expect(findProfanity(text).map((p) => text.slice(p.start, p.end))).toEqual(['Shiiit', 'sh1t', 'a$$hole']);
+  });
+});

@@ -1,23 +1,25 @@
-import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
 import type { GateInput, GateVerdict, InlineGate } from '../gate.js';
 import { outcomeBelow } from '../gate.js';
-import { combineRisk, compilePhrases, promptSegments, type Segment } from '../text.js';
+import {
+  combineRisk,
+  compilePhrases,
+  phraseSource,
+  promptSegments,
+  wholeWords,
+  type Segment,
+} from '../text.js';
 import type { Finding } from '../types.js';
 import type { SafetyConfig } from './config.js';
+import { findProfanity } from './profanity.js';
 import { NEGATIONS } from './topics.js';
 
 /** How much one finding of each kind takes from the safety score (combined as independent risks). */
 const WEIGHT = { profanity: 0.3, word: 0.5, claim: 0.85, disclaimer: 0.5 } as const;
 
-// Built once: the dataset compiles to a few hundred regexes.
-const PROFANITY = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
-
 const NEGATION = new RegExp(
   `(?:^|[^\\p{L}'])(?:${NEGATIONS.map((n) => n.replace(/'/g, "['’]")).join('|')})(?:[\\s\\p{P}]+[\\p{L}\\p{N}'’-]+){0,2}[\\s\\p{P}]*$`,
   'iu',
 );
-
-const LETTER = /\p{L}/u;
 
 /** True when one of NEGATIONS is within the three words before `start`. */
 function negated(text: string, start: number): boolean {
@@ -38,28 +40,17 @@ function matchAll(seg: Segment, re: RegExp | null, type: string, detail?: (m: st
   );
 }
 
-function profanity(seg: Segment): Finding[] {
-  const seen = new Set<string>();
-  return PROFANITY.getAllMatches(seg.text, true).flatMap((m) => {
-    // The dataset matches stems ("fuck" in "fucking"); the finding covers the whole word.
-    let start = m.startIndex;
-    let end = m.endIndex + 1;
-    while (start > 0 && LETTER.test(seg.text[start - 1]!)) start--;
-    while (end < seg.text.length && LETTER.test(seg.text[end]!)) end++;
-    // obscenity can report one word twice (two patterns of one term); endIndex is inclusive.
-    const key = `${start}:${end}`;
-    if (seen.has(key)) return [];
-    seen.add(key);
-    return [spanFinding(seg, 'PROFANITY', start, end)];
-  });
-}
-
 /** Compiles a safety config into the inline gate `safety`. */
 export function createSafetyGate(config: SafetyConfig): InlineGate {
-  const topics = Object.entries(config.topics).map(([name, phrases]) => ({
-    name,
-    re: compilePhrases(phrases),
-  }));
+  // One regex for every topic, a named group per topic: one scan of the text instead of one per topic.
+  const names = Object.keys(config.topics);
+  const topics =
+    names.length === 0
+      ? null
+      : new RegExp(
+          wholeWords(names.map((n) => `(?<${n}>${phraseSource(config.topics[n]!)})`).join('|')),
+          'gi',
+        );
   const words = compilePhrases(config.words);
   const claims = compilePhrases(config.forbidden_claims);
   const run = (input: GateInput): GateVerdict => {
@@ -68,20 +59,23 @@ export function createSafetyGate(config: SafetyConfig): InlineGate {
     const findings: Finding[] = [];
     const found = new Set<string>();
     for (const seg of [output, ...userSegments]) {
-      for (const { name, re } of topics) {
-        for (const f of matchAll(seg, re, 'TOPIC', () => name)) {
-          if (negated(seg.text, f.start)) continue;
-          findings.push(f);
-          found.add(name);
-        }
+      if (!topics) continue;
+      for (const m of seg.text.matchAll(topics)) {
+        const name = names.find((n) => m.groups?.[n] !== undefined)!;
+        if (negated(seg.text, m.index)) continue;
+        findings.push(spanFinding(seg, 'TOPIC', m.index, m.index + m[0].length, name));
+        found.add(name);
       }
     }
     const unsafe: Finding[] = [
-      ...(config.profanity ? profanity(output) : []),
+      ...(config.profanity
+        ? findProfanity(output.text).map((p) => spanFinding(output, 'PROFANITY', p.start, p.end))
+        : []),
       ...matchAll(output, words, 'BLOCKED_WORD'),
       ...matchAll(output, claims, 'FORBIDDEN_CLAIM', (m) => m),
     ];
-    const normalised = input.output.replace(/\s+/g, ' ').toLowerCase();
+    const normalised =
+      config.required_disclaimers.length === 0 ? '' : input.output.replace(/\s+/g, ' ').toLowerCase();
     const missing = config.required_disclaimers.filter(
       (d) =>
         (d.when_topics.length === 0 || d.when_topics.some((t) => found.has(t))) &&

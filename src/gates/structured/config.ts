@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import {
+  INLINE_BUDGET_MS,
   COMMON_KEYS,
   fail,
   isRecord,
@@ -86,7 +87,7 @@ export function parseStructuredConfig(value: unknown, path = 'gates.structured')
     }
   }
   return {
-    ...readCommon(s, path, { budgetMs: 20, onError: 'fail_open' }),
+    ...readCommon(s, path, { budgetMs: INLINE_BUDGET_MS, onError: 'fail_open' }),
     workflows,
     sentinel: readString(s.sentinel, `${path}.sentinel`, 'INSUFFICIENT_DATA'),
     insufficient_data: readChoice(

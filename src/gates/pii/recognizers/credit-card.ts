@@ -5,6 +5,10 @@ import { REFERENCE_WORDS, type Candidate, type Recognizer } from '../recognizer.
 // inside the run, so "qty 2 4111 1111 1111 1111" still yields the card.
 const RUN = /(?<![\p{L}\p{N}_.,-])\d+(?:[ -]\d+)*(?![\p{L}\p{N}_]|[.,-]\d)/gu;
 
+// The first group of a printed IBAN ("FR44 "): the digit groups after it are the account, and a
+// Luhn-valid 16 of them is a coincidence, not a card.
+const IBAN_HEAD = /[A-Z]{2}\d{2} $/;
+
 /** Scores: a card grouped the way it is printed (4-4-4-4) is likelier a card than a bare run. */
 const GROUPED_SCORE = 0.9;
 const BARE_SCORE = 0.8;
@@ -123,7 +127,10 @@ export const creditCardRecognizer: Recognizer = {
   },
   detect(text) {
     const out: Candidate[] = [];
-    for (const m of text.matchAll(RUN)) if (m[0].length >= 13) out.push(...findCards(m[0], m.index));
+    for (const m of text.matchAll(RUN)) {
+      if (m[0].length < 13 || IBAN_HEAD.test(text.slice(Math.max(0, m.index - 5), m.index))) continue;
+      out.push(...findCards(m[0], m.index));
+    }
     return out;
   },
 };

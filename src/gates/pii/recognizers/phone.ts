@@ -19,6 +19,8 @@ const NATIONAL_REGIONS: readonly { region: CountryCode; trunk: string }[] = [
 const CANDIDATE =
   /(?<![\p{L}\p{N}_+/.-])(?:\+ ?)?(?:\(\d{1,5}\)|\d)[\d ().\u00a0-]{5,24}\d(?![\p{L}\p{N}_])/gu;
 
+const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
 /** Scores by how the number is written: "+7 701 …" is surely a phone, a bare digit run may not be. */
 const INTERNATIONAL_SCORE = 0.75;
 const FORMATTED_SCORE = 0.6;
@@ -31,6 +33,8 @@ const BARE_SCORE = 0.4;
  * IINs are not parsed at all.
  */
 function isPhoneNumber(raw: string): boolean {
+  // A dotted quad is an IPv4 address ("151.63.126.227" parses as a valid US number otherwise).
+  if (DOTTED_QUAD.test(raw)) return false;
   const digits = raw.replace(/\D/g, '');
   if (raw.startsWith('+')) {
     const n = digits.length;
