@@ -31,7 +31,7 @@ beforeAll(async () => {
   writeFileSync(
     policy,
     `name: judge-test
-risk_classes: { low: { rank: 3, sla_minutes: 1440 } }
+risk_classes: { low: { rank: 0, sla_minutes: 1440 } }
 reasons: [incomplete_data]
 gates:
   pii: {}
