@@ -33,7 +33,9 @@ describe('policy versions over HTTP', () => {
     expect(active.body).toMatchObject({ name: 'default', yaml: DEFAULT_YAML });
     expect(active.body.version).toBe(s.ctx.policy().doc.version);
     const list = await s.api('GET', '/v1/policies');
-    expect(list.body.versions).toEqual([expect.objectContaining({ version: active.body.version, active: true })]);
+    expect(list.body.versions).toEqual([
+      expect.objectContaining({ version: active.body.version, active: true }),
+    ]);
   });
 
   it('refuses a non-admin and an invalid policy, and the running one stays', async () => {
@@ -41,11 +43,16 @@ describe('policy versions over HTTP', () => {
     const reviewer = await s.key('reviewer');
     const forbidden = await s.api('POST', '/v1/policies', { key: reviewer, body: { yaml: STRICT_YAML } });
     expect(forbidden.status).toBe(403);
-    const invalid = STRICT_YAML.replace('risk_class: high, reason: low_confidence', 'risk_class: severe, reason: low_confidence');
+    const invalid = STRICT_YAML.replace(
+      'risk_class: high, reason: low_confidence',
+      'risk_class: severe, reason: low_confidence',
+    );
     const res = await s.api('POST', '/v1/policies', { body: { yaml: invalid } });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('policy_invalid');
-    expect(res.body.detail).toMatch(/^policy:\d+:\d+: rules\.1\.then\.risk_class: unknown risk class "severe"/);
+    expect(res.body.detail).toMatch(
+      /^policy:\d+:\d+: rules\.1\.then\.risk_class: unknown risk class "severe"/,
+    );
     const badGate = STRICT_YAML.replace('min_score: 0.5', 'min_score: 7');
     const gateRes = await s.api('POST', '/v1/policies', { body: { yaml: badGate } });
     expect(gateRes.status).toBe(422);
@@ -117,7 +124,12 @@ describe('policy versions over HTTP', () => {
 describe.runIf(STORE === 'postgres')('several processes on one PostgreSQL server', () => {
   it('picks up an activation made by another process', async () => {
     const config = resolveConfig(
-      { port: 0, dataDir: join(s.store.dataDir, 'db2'), databaseUrl: s.store.databaseUrl, adminKey: ADMIN_KEY },
+      {
+        port: 0,
+        dataDir: join(s.store.dataDir, 'db2'),
+        databaseUrl: s.store.databaseUrl,
+        adminKey: ADMIN_KEY,
+      },
       {},
     );
     const second = await startServer(config, silentLogger, { scheduler: false });

@@ -61,7 +61,10 @@ const send = async (prompt: string, extra: Record<string, unknown> = {}) => {
 const decideNext = async (action: 'approve' | 'reject') => {
   const card = await s.api('POST', '/v1/review/next', { key: reviewer });
   expect(card.status).toBe(200);
-  const d = await s.api('POST', `/v1/cases/${card.body.case.id}/decisions`, { key: reviewer, body: { action } });
+  const d = await s.api('POST', `/v1/cases/${card.body.case.id}/decisions`, {
+    key: reviewer,
+    body: { action },
+  });
   expect(d.status).toBe(201);
   return card.body.case.id as string;
 };

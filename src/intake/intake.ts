@@ -205,7 +205,8 @@ async function prepareIntake(
     }),
   ];
   if (kase) audit.push(entry('case.opened', { ...kase }, kase.id));
-  if (routed.placement.foldInto) audit.push(entry('case.folded', { fingerprint: decision.fingerprint }, caseId));
+  if (routed.placement.foldInto)
+    audit.push(entry('case.folded', { fingerprint: decision.fingerprint }, caseId));
   const caseRoute = routed.caseRoute(kase?.id ?? null);
   return {
     view,

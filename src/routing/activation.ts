@@ -47,7 +47,13 @@ export async function seedActivePolicy(ctx: Ctx, fromFile: ActivePolicy): Promis
     await insertPolicyVersion(tx, { ...seed, name, source });
     await insertActivation(tx, seed);
     await appendAudit(tx, [
-      { tenantId: SYSTEM_TENANT, kind: 'policy.activated', actor: 'system', at, body: { version, seeded: true } },
+      {
+        tenantId: SYSTEM_TENANT,
+        kind: 'policy.activated',
+        actor: 'system',
+        at,
+        body: { version, seeded: true },
+      },
     ]);
     return undefined;
   });
@@ -115,7 +121,12 @@ export async function activatePolicy(ctx: Ctx, by: Principal, input: ActivationI
 }
 
 /** The policy this process routes with: version, name, description and its YAML. */
-export function describeActivePolicy(ctx: Ctx): { version: string; name: string; description: string | null; yaml: string } {
+export function describeActivePolicy(ctx: Ctx): {
+  version: string;
+  name: string;
+  description: string | null;
+  yaml: string;
+} {
   const doc = ctx.policy().doc;
   return { version: doc.version, name: doc.name, description: doc.description ?? null, yaml: doc.source };
 }

@@ -3,60 +3,89 @@ import type { Condition, LeafCondition } from './policy-schema.js';
 /** The facts a policy can test: the transaction's fields, gate summaries, counters and time. */
 export type Facts = Record<string, unknown>;
 
-/** A compiled condition: true when it holds; throws EvaluationError on a fact of the wrong type. */
-export type Test = (facts: Facts) => boolean;
+/** A compiled condition over resolved fact values; throws EvaluationError on a fact of the wrong type. */
+export type Test = (values: readonly unknown[]) => boolean;
 
 /** A fact had the wrong type for the test applied to it (e.g. `gt` on a string). */
 export class EvaluationError extends Error {}
 
-/** Compiles a condition into a closure, splitting paths once so evaluation does no string work. */
-export function compileCondition(c: Condition): Test {
-  if ('all' in c) {
-    const parts = c.all.map(compileCondition);
-    return (f) => parts.every((t) => t(f));
+/**
+ * Compiled conditions share one table of fact paths: each route resolves every distinct path once
+ * (a policy has few), and each leaf reads its value by index — no string work per leaf.
+ */
+export class ConditionCompiler {
+  private readonly slots = new Map<string, number>();
+  private readonly keys: string[][] = [];
+
+  /** Compiles a condition into a closure over the values `resolve` returns. */
+  compile(c: Condition): Test {
+    // Plain loops: measurably faster than every/some on the routing hot path (bench:routing).
+    if ('all' in c) {
+      const parts = c.all.map((x) => this.compile(x));
+      return (v) => {
+        for (let i = 0; i < parts.length; i++) if (!parts[i]!(v)) return false;
+        return true;
+      };
+    }
+    if ('any' in c) {
+      const parts = c.any.map((x) => this.compile(x));
+      return (v) => {
+        for (let i = 0; i < parts.length; i++) if (parts[i]!(v)) return true;
+        return false;
+      };
+    }
+    if ('not' in c) {
+      const inner = this.compile(c.not);
+      return (v) => !inner(v);
+    }
+    let slot = this.slots.get(c.path);
+    if (slot === undefined) {
+      slot = this.keys.push(c.path.split('.')) - 1;
+      this.slots.set(c.path, slot);
+    }
+    return compileLeaf(c, slot);
   }
-  if ('any' in c) {
-    const parts = c.any.map(compileCondition);
-    return (f) => parts.some((t) => t(f));
+
+  /** The value of every path the compiled conditions test, in slot order. */
+  resolve(facts: Facts): unknown[] {
+    return this.keys.map((k) => lookup(facts, k));
   }
-  if ('not' in c) {
-    const inner = compileCondition(c.not);
-    return (f) => !inner(f);
-  }
-  return compileLeaf(c);
 }
 
-function compileLeaf(c: LeafCondition): Test {
-  const keys = c.path.split('.');
-  const get = (f: Facts): unknown => lookup(f, keys);
+function compileLeaf(c: LeafCondition, slot: number): Test {
   if (c.exists !== undefined) {
     const want = c.exists;
-    return (f) => {
-      const v = get(f);
-      return (v !== undefined && v !== null) === want;
-    };
+    return (v) => (v[slot] !== undefined && v[slot] !== null) === want;
   }
-  if ('eq' in c) return (f) => get(f) === c.eq;
-  if ('ne' in c) return (f) => get(f) !== c.ne;
+  if ('eq' in c) return (v) => v[slot] === c.eq;
+  if ('ne' in c) return (v) => v[slot] !== c.ne;
   if (c.in !== undefined) {
     const set = new Set(c.in);
-    return (f) => set.has(get(f));
+    return (v) => set.has(v[slot]);
   }
   if ('contains' in c) {
-    return (f) => {
-      const v = get(f);
-      if (v === undefined || v === null) return false;
-      if (Array.isArray(v)) return v.includes(c.contains);
-      if (typeof v === 'string' && typeof c.contains === 'string') return v.includes(c.contains);
+    return (v) => {
+      const x = v[slot];
+      if (x === undefined || x === null) return false;
+      if (Array.isArray(x)) return x.includes(c.contains);
+      if (typeof x === 'string' && typeof c.contains === 'string') return x.includes(c.contains);
       throw new EvaluationError(`${c.path} is not a list`);
     };
   }
   const [op, bound] = numericTest(c);
-  return (f) => {
-    const v = get(f);
-    if (v === undefined || v === null) return false;
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new EvaluationError(`${c.path} is not a number`);
-    return op === 'gt' ? v > bound : op === 'gte' ? v >= bound : op === 'lt' ? v < bound : v <= bound;
+  const test =
+    op === 'gt'
+      ? (x: number) => x > bound
+      : op === 'gte'
+        ? (x: number) => x >= bound
+        : op === 'lt'
+          ? (x: number) => x < bound
+          : (x: number) => x <= bound;
+  return (v) => {
+    const x = v[slot];
+    if (x === undefined || x === null) return false;
+    if (typeof x !== 'number' || Number.isNaN(x)) throw new EvaluationError(`${c.path} is not a number`);
+    return test(x);
   };
 }
 
@@ -77,7 +106,10 @@ function lookup(facts: Facts, keys: string[]): unknown {
 }
 
 /** Every path a condition tests, with the YAML path of its leaf (for checks that name the spot). */
-export function conditionPaths(c: Condition, at: (string | number)[]): { path: string; at: (string | number)[] }[] {
+export function conditionPaths(
+  c: Condition,
+  at: (string | number)[],
+): { path: string; at: (string | number)[] }[] {
   if ('all' in c) return c.all.flatMap((x, i) => conditionPaths(x, [...at, 'all', i]));
   if ('any' in c) return c.any.flatMap((x, i) => conditionPaths(x, [...at, 'any', i]));
   if ('not' in c) return conditionPaths(c.not, [...at, 'not']);
@@ -129,6 +161,7 @@ function contradiction(tests: LeafCondition[]): string | undefined {
   if (eqs.size > 1) return 'two different eq values';
   if (lo > hi || (lo === hi && (loOpen || hiOpen))) return `no number is above ${lo} and below ${hi}`;
   const [only] = eqs;
-  if (eqs.size === 1 && typeof only === 'number' && (only < lo || only > hi)) return `eq ${only} is outside the bounds`;
+  if (eqs.size === 1 && typeof only === 'number' && (only < lo || only > hi))
+    return `eq ${only} is outside the bounds`;
   return undefined;
 }

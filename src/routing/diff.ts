@@ -23,7 +23,10 @@ export function diffPolicies(a: Policy, b: Policy): PolicyDiff {
   const changes: PolicyChange[] = [];
   const sections = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !DERIVED.has(k));
   for (const key of sections) {
-    const [x, y] = [(a as unknown as Record<string, unknown>)[key], (b as unknown as Record<string, unknown>)[key]];
+    const [x, y] = [
+      (a as unknown as Record<string, unknown>)[key],
+      (b as unknown as Record<string, unknown>)[key],
+    ];
     if (x === undefined) changes.push({ kind: 'added', what: key });
     else if (y === undefined) changes.push({ kind: 'removed', what: key });
     else leafChanges(key, '', x, y, changes);

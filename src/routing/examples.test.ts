@@ -47,7 +47,11 @@ describe('customer-replies (seed 1)', () => {
   afterAll(() => expect([...won].sort()).toEqual(policy.rules.map((r) => r.id).sort()));
 
   it('releases an ordinary reply that passes the automated filters', () => {
-    expect(go({ metadata: { category: 'shipping' } })).toMatchObject({ action: 'release', rule: null, reason: null });
+    expect(go({ metadata: { category: 'shipping' } })).toMatchObject({
+      action: 'release',
+      rule: null,
+      reason: null,
+    });
   });
 
   it('blocks a reply the safety classifier scores below 0.2 and sends it to Level 2', () => {
@@ -75,7 +79,11 @@ describe('customer-replies (seed 1)', () => {
 
   it('holds card data for review and asks for redaction', () => {
     const r = go({ gates: gates({ pii: ['CREDIT_CARD'] }) });
-    expect(r).toMatchObject({ rule: 'payment-data-in-reply', reason: 'pii_suspicion', remediation: ['redact'] });
+    expect(r).toMatchObject({
+      rule: 'payment-data-in-reply',
+      reason: 'pii_suspicion',
+      remediation: ['redact'],
+    });
   });
 
   it('reviews a flagged reply within two business hours of the support calendar', () => {
@@ -102,7 +110,12 @@ describe('customer-replies (seed 1)', () => {
 
   it('opens a Level 3 incident when the same prompt fails a third time in 24 hours', () => {
     const third = go({ confidence: 0.3 }, { prompt_failures_24h: 2 });
-    expect(third).toMatchObject({ rule: 'prompt-keeps-failing', level: 3, incident: true, notify: ['ml_ops'] });
+    expect(third).toMatchObject({
+      rule: 'prompt-keeps-failing',
+      level: 3,
+      incident: true,
+      notify: ['ml_ops'],
+    });
     expect(third.matched_rules).toEqual(['prompt-keeps-failing', 'low-model-confidence']);
     expect(go({ confidence: 0.3 }, { prompt_failures_24h: 1 }).rule).toBe('low-model-confidence');
   });
@@ -122,7 +135,13 @@ describe('returns (seed 2)', () => {
   const policy = loadPolicyFile(POLICIES_DIR + 'returns.yaml');
   const { go, won } = routerFor(policy);
   afterAll(() => expect([...won].sort()).toEqual(policy.rules.map((r) => r.id).sort()));
-  const standard = { amount: 15000, currency: 'KZT', category: 'clothing', customer_id: 'c-1', return_reason: 'size' };
+  const standard = {
+    amount: 15000,
+    currency: 'KZT',
+    category: 'clothing',
+    customer_id: 'c-1',
+    return_reason: 'size',
+  };
 
   it('auto-processes a standard return up to 20,000 tenge, sampling 5 % for QA', () => {
     expect(go({ metadata: standard })).toMatchObject({
@@ -150,16 +169,24 @@ describe('returns (seed 2)', () => {
   });
 
   it('sends the senior group only expensive or disputed requests', () => {
-    expect(go({ metadata: { ...standard, disputed: true } })).toMatchObject({ rule: 'disputed-request', group: 'senior' });
+    expect(go({ metadata: { ...standard, disputed: true } })).toMatchObject({
+      rule: 'disputed-request',
+      group: 'senior',
+    });
     expect(go({ metadata: { ...standard, warehouse_support_conflict: true } }).rule).toBe('disputed-request');
-    expect(go({ metadata: { ...standard, amount: 150000 } })).toMatchObject({ rule: 'expensive-return', group: 'senior' });
+    expect(go({ metadata: { ...standard, amount: 150000 } })).toMatchObject({
+      rule: 'expensive-return',
+      group: 'senior',
+    });
     const senior = policy.rules.filter((r) => r.then.group === 'senior').map((r) => r.id);
     expect(senior.sort()).toEqual(['disputed-request', 'expensive-electronics', 'expensive-return']);
   });
 
   it('queues a serial-number mismatch, unusual activity and repeated returns', () => {
     expect(go({ metadata: { ...standard, serial_number_match: false } }).rule).toBe('serial-number-mismatch');
-    expect(go({ metadata: { ...standard, account_activity: 'unusual' } }).rule).toBe('unusual-account-activity');
+    expect(go({ metadata: { ...standard, account_activity: 'unusual' } }).rule).toBe(
+      'unusual-account-activity',
+    );
     expect(go({ metadata: standard }, { customer_returns_30d: 3 })).toMatchObject({
       rule: 'repeated-returns',
       reason: 'fraud_signal',
@@ -198,20 +225,30 @@ describe('default (seed 2 ladder)', () => {
   afterAll(() => expect([...won].sort()).toEqual(policy.rules.map((r) => r.id).sort()));
 
   it('keeps the seed ladder: critical 15, high 30, medium a shift, low a day', () => {
-    const minutes = Object.fromEntries(Object.entries(policy.risk_classes).map(([k, c]) => [k, c.sla_minutes]));
+    const minutes = Object.fromEntries(
+      Object.entries(policy.risk_classes).map(([k, c]) => [k, c.sla_minutes]),
+    );
     expect(minutes).toEqual({ critical: 15, high: 30, medium: 480, low: 1440 });
     expect(JSON.stringify(policy.escalation)).toContain('"at":0.75');
   });
 
   it('holds card data as high risk and records every rule that matched', () => {
     const r = go({ gates: gates({ pii: ['EMAIL_ADDRESS', 'CREDIT_CARD'] }) });
-    expect(r).toMatchObject({ risk_class: 'high', action: 'review', reason: 'pii_suspicion', sla_minutes: 30 });
+    expect(r).toMatchObject({
+      risk_class: 'high',
+      action: 'review',
+      reason: 'pii_suspicion',
+      sla_minutes: 30,
+    });
     expect(r.matched_rules).toEqual(['payment-data-in-output', 'contact-details-redacted']);
   });
 
   it('reviews low confidence and releases redacted contact details', () => {
     expect(go({ confidence: 0.2 }).rule).toBe('low-model-confidence');
-    expect(go({ gates: gates({ pii: ['EMAIL_ADDRESS'] }) })).toMatchObject({ action: 'release', risk_class: 'low' });
+    expect(go({ gates: gates({ pii: ['EMAIL_ADDRESS'] }) })).toMatchObject({
+      action: 'release',
+      risk_class: 'low',
+    });
   });
 
   it('uses the default when nothing matches, with no reason', () => {

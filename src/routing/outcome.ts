@@ -23,7 +23,12 @@ export async function recordCaseOutcome(tx: Queryable, o: CaseOutcome): Promise<
   const routed = await findCaseRoute(tx, o.tenantId, o.caseId);
   if (!routed) return [];
   if (routed.rule_id) {
-    const pattern = { tenantId: o.tenantId, ruleId: routed.rule_id, fingerprint: routed.fingerprint, at: o.at };
+    const pattern = {
+      tenantId: o.tenantId,
+      ruleId: routed.rule_id,
+      fingerprint: routed.fingerprint,
+      at: o.at,
+    };
     if (o.action === 'approve') await countPatternApproval(tx, pattern);
     else await reversePattern(tx, pattern);
   }

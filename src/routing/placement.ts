@@ -27,7 +27,12 @@ export interface Placement {
  * - block: blocked; a case opens for Level 2 and above (adjudication by an SME);
  * - release: released, no case.
  */
-export function placeTransaction(r: Route, history: RoutingHistory, transactionId: string, now: Date): Placement {
+export function placeTransaction(
+  r: Route,
+  history: RoutingHistory,
+  transactionId: string,
+  now: Date,
+): Placement {
   const none = { foldInto: null, autoReleased: null };
   if (r.action === 'release') return { verdict: 'released', action: 'release', openCase: false, ...none };
   if (r.action === 'block') return { verdict: 'blocked', action: 'block', openCase: r.level >= 2, ...none };
@@ -43,7 +48,14 @@ export function placeTransaction(r: Route, history: RoutingHistory, transactionI
   if (r.fold) {
     const since = now.getTime() - r.fold.window_minutes * 60_000;
     const into = history.folds.find((f) => f.rule_id === r.rule && new Date(f.opened_at).getTime() > since);
-    if (into) return { verdict: 'held', action: 'review', openCase: false, foldInto: into.case_id, autoReleased: null };
+    if (into)
+      return {
+        verdict: 'held',
+        action: 'review',
+        openCase: false,
+        foldInto: into.case_id,
+        autoReleased: null,
+      };
   }
   return { verdict: 'held', action: 'review', openCase: true, ...none };
 }

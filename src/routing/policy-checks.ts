@@ -64,13 +64,15 @@ function checkClasses(p: PolicyDoc, calendars: Record<string, Calendar>, fail: F
   if (entries.length === 0) fail(['risk_classes'], 'at least one risk class is needed');
   for (const [name, c] of entries) {
     const at = ['risk_classes', name];
-    if (c.sla === undefined && c.sla_minutes === undefined) fail(at, 'the class has no SLA (sla or sla_minutes)');
+    if (c.sla === undefined && c.sla_minutes === undefined)
+      fail(at, 'the class has no SLA (sla or sla_minutes)');
     if (c.sla !== undefined && c.sla_minutes !== undefined) fail(at, 'give sla or sla_minutes, not both');
     checkSla(c.sla, calendars, at, fail);
   }
   const ranks = entries.map(([, c]) => c.rank).sort((a, b) => a - b);
   ranks.forEach((r, i) => {
-    if (r !== i) fail(['risk_classes'], `ranks must be consecutive from 0 (0 = costliest); got ${ranks.join(', ')}`);
+    if (r !== i)
+      fail(['risk_classes'], `ranks must be consecutive from 0 (0 = costliest); got ${ranks.join(', ')}`);
   });
 }
 
@@ -116,7 +118,10 @@ function checkFactPath(p: PolicyDoc, path: string, at: YamlPath, fail: Fail): vo
     fail(at, `unknown fact "${root}" (one of ${FACT_ROOTS.join(', ')})`);
   }
   if (root === 'gates' && second !== undefined && !Object.hasOwn(p.gates, second)) {
-    fail(at, `unknown gate "${second}" (the policy's gates section configures: ${Object.keys(p.gates).join(', ')})`);
+    fail(
+      at,
+      `unknown gate "${second}" (the policy's gates section configures: ${Object.keys(p.gates).join(', ')})`,
+    );
   }
   if (root === 'counters' && second !== undefined && !Object.hasOwn(p.counters ?? {}, second)) {
     fail(at, `unknown counter "${second}"`);
@@ -128,7 +133,8 @@ function checkCounters(p: PolicyDoc, fail: Fail): void {
     if (c.key !== 'fingerprint') checkFactPath(p, c.key, ['counters', name, 'key'], fail);
   }
   (p.fingerprint?.fields ?? []).forEach((f, i) => {
-    if (f === 'fingerprint' || f.startsWith('counters')) fail(['fingerprint', 'fields', i], `"${f}" cannot be part of the fingerprint`);
+    if (f === 'fingerprint' || f.startsWith('counters'))
+      fail(['fingerprint', 'fields', i], `"${f}" cannot be part of the fingerprint`);
     checkFactPath(p, f, ['fingerprint', 'fields', i], fail);
   });
 }
@@ -146,6 +152,7 @@ function checkRules(p: PolicyDoc, fail: Fail): void {
     const shadow = p.rules
       .slice(0, i)
       .find((e) => isDeepStrictEqual(e.when, r.when) && p.risk_classes[e.then.risk_class]!.rank <= rank);
-    if (shadow) fail(['rules', i], `unreachable: rule "${shadow.id}" has the same condition and wins over it`);
+    if (shadow)
+      fail(['rules', i], `unreachable: rule "${shadow.id}" has the same condition and wins over it`);
   });
 }

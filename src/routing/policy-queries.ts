@@ -57,9 +57,10 @@ export async function findActiveVersion(
 
 /** A stored version's source, or undefined. */
 export async function findVersionSource(q: Queryable, version: string): Promise<string | undefined> {
-  const { rows } = await q.query<{ source: string }>(`select source from policy_versions where version = $1`, [
-    version,
-  ]);
+  const { rows } = await q.query<{ source: string }>(
+    `select source from policy_versions where version = $1`,
+    [version],
+  );
   return rows[0]?.source;
 }
 

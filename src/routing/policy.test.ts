@@ -26,13 +26,17 @@ describe('policy validation', () => {
   });
 
   it('points at an unknown key', () => {
-    const text = withRules(rule('a', '{ path: confidence, lt: 0.5 }', '{ risk_class: high, action: review, colour: red }'));
+    const text = withRules(
+      rule('a', '{ path: confidence, lt: 0.5 }', '{ risk_class: high, action: review, colour: red }'),
+    );
     expect(() => parsePolicy(text, 'p.yaml')).toThrow(/^p\.yaml:9:\d+: rules\.0\.then\.colour: /);
   });
 
   it('refuses an unknown risk class, reason, gate and counter, each at its line', () => {
-    const bad = (then: string, when = '{ path: confidence, lt: 0.5 }') => () =>
-      parsePolicy(withRules(rule('a', when, then)), 'p.yaml');
+    const bad =
+      (then: string, when = '{ path: confidence, lt: 0.5 }') =>
+      () =>
+        parsePolicy(withRules(rule('a', when, then)), 'p.yaml');
     expect(bad('{ risk_class: critical, action: review }')).toThrow(
       /p\.yaml:9:\d+: rules\.0\.then\.risk_class: unknown risk class "critical"/,
     );
@@ -40,13 +44,19 @@ describe('policy validation', () => {
     expect(bad('{ risk_class: high, action: review }', '{ path: gates.safety.score, lt: 0.2 }')).toThrow(
       /p\.yaml:8:\d+: rules\.0\.when: unknown gate "safety"/,
     );
-    expect(bad('{ risk_class: high, action: review }', '{ path: counters.nope, gt: 1 }')).toThrow(/unknown counter "nope"/);
-    expect(bad('{ risk_class: high, action: review }', '{ path: amount, gt: 1 }')).toThrow(/unknown fact "amount"/);
+    expect(bad('{ risk_class: high, action: review }', '{ path: counters.nope, gt: 1 }')).toThrow(
+      /unknown counter "nope"/,
+    );
+    expect(bad('{ risk_class: high, action: review }', '{ path: amount, gt: 1 }')).toThrow(
+      /unknown fact "amount"/,
+    );
   });
 
   it('refuses a class without an SLA and ranks that are not consecutive', () => {
     const noSla = withRules('', '').replace('sla_minutes: 30', 'reviewers: 2');
-    expect(() => parsePolicy(noSla, 'p.yaml')).toThrow(/p\.yaml:3:\d+: risk_classes\.high: the class has no SLA/);
+    expect(() => parsePolicy(noSla, 'p.yaml')).toThrow(
+      /p\.yaml:3:\d+: risk_classes\.high: the class has no SLA/,
+    );
     const gap = withRules('').replace('rank: 1', 'rank: 2');
     expect(() => parsePolicy(gap)).toThrow(/ranks must be consecutive/);
   });
@@ -66,10 +76,12 @@ describe('policy validation', () => {
     const shadowed = withRules(rule('a', when) + rule('b', when, '{ risk_class: low, action: review }'));
     expect(() => parsePolicy(shadowed, 'p.yaml')).toThrow(/p\.yaml:10:\d+: rules\.1: unreachable: rule "a"/);
     // The same condition with a higher risk class still wins, so it is reachable.
-    expect(() => parsePolicy(withRules(rule('a', when, '{ risk_class: low, action: review }') + rule('b', when)))).not.toThrow();
-    expect(() => parsePolicy(withRules(rule('a', when) + rule('a', '{ path: confidence, lt: 0.2 }')))).toThrow(
-      /duplicate rule id "a"/,
-    );
+    expect(() =>
+      parsePolicy(withRules(rule('a', when, '{ risk_class: low, action: review }') + rule('b', when))),
+    ).not.toThrow();
+    expect(() =>
+      parsePolicy(withRules(rule('a', when) + rule('a', '{ path: confidence, lt: 0.2 }'))),
+    ).toThrow(/duplicate rule id "a"/);
   });
 
   it('checks references to calendars, groups, checklists and channels', () => {
@@ -78,14 +90,20 @@ describe('policy validation', () => {
       /unknown calendar "x"/,
     );
     expect(then('{ risk_class: high, action: review, checklist: sign_off }')).toThrow(/unknown checklist/);
-    expect(then('{ risk_class: high, action: review, notify: [pager] }')).toThrow(/unknown notification channel/);
+    expect(then('{ risk_class: high, action: review, notify: [pager] }')).toThrow(
+      /unknown notification channel/,
+    );
     expect(then('{ risk_class: high, action: sample }')).toThrow(/action sample needs a sample_rate/);
-    expect(then('{ risk_class: high, action: release, fold: { window_minutes: 5 } }')).toThrow(/only to action: review/);
+    expect(then('{ risk_class: high, action: release, fold: { window_minutes: 5 } }')).toThrow(
+      /only to action: review/,
+    );
   });
 
   it('names a bad calendar field', () => {
     const cal = `calendars:\n  support: { time_zone: Mars/Olympus, hours: { mon: ['09:00-18:00'] } }\n`;
-    expect(() => parsePolicy(withRules('', cal), 'p.yaml')).toThrow(/p\.yaml:7:\d+: calendars\.support\.time_zone: /);
+    expect(() => parsePolicy(withRules('', cal), 'p.yaml')).toThrow(
+      /p\.yaml:7:\d+: calendars\.support\.time_zone: /,
+    );
   });
 
   it('gives another domain’s section error the file, line and column', () => {
@@ -112,7 +130,9 @@ describe('the JSON Schema', () => {
     const schema = policyJsonSchema();
     expect(schema.$schema).toMatch(/json-schema/);
     const props = schema.properties as Record<string, unknown>;
-    expect(Object.keys(props)).toEqual(expect.arrayContaining(['risk_classes', 'rules', 'counters', 'fingerprint']));
+    expect(Object.keys(props)).toEqual(
+      expect.arrayContaining(['risk_classes', 'rules', 'counters', 'fingerprint']),
+    );
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'risk_classes', 'rules', 'default']));
   });
 });
@@ -128,7 +148,13 @@ describe('policy diff', () => {
     const d = diffPolicies(a, b);
     expect(d.changes).toEqual(
       expect.arrayContaining([
-        { kind: 'changed', what: 'rule low-model-confidence', path: 'then.risk_class', from: 'medium', to: 'high' },
+        {
+          kind: 'changed',
+          what: 'rule low-model-confidence',
+          path: 'then.risk_class',
+          from: 'medium',
+          to: 'high',
+        },
         { kind: 'removed', what: 'rule contact-details-redacted' },
         { kind: 'added', what: 'rule contact-details-released' },
         { kind: 'changed', what: 'risk_classes', path: 'high.sla_minutes', from: 30, to: 20 },

@@ -89,7 +89,13 @@ function parseYaml(text: string, file: string): { doc: Document; lines: LineCoun
   return { doc, lines };
 }
 
-function located(doc: Document, lines: LineCounter, file: string, path: YamlPath, msg: string): GatehouseError {
+function located(
+  doc: Document,
+  lines: LineCounter,
+  file: string,
+  path: YamlPath,
+  msg: string,
+): GatehouseError {
   const at = path.length > 0 ? `${path.join('.')}: ` : '';
   return new GatehouseError('policy_invalid', `${file}:${position(doc, lines, path)}: ${at}${msg}`);
 }

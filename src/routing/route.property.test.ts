@@ -6,7 +6,9 @@ import { inSample } from './fingerprint.js';
 import { loadPolicyFile, parsePolicy, type Policy } from './policy.js';
 import { route } from './route.js';
 
-const EXAMPLES = ['default', 'customer-replies', 'returns'].map((n) => loadPolicyFile(`${POLICIES_DIR}${n}.yaml`));
+const EXAMPLES = ['default', 'customer-replies', 'returns'].map((n) =>
+  loadPolicyFile(`${POLICIES_DIR}${n}.yaml`),
+);
 const ACTIONS = ['release', 'review', 'sample', 'block'];
 
 // Values of every JSON type, so rules meet numbers, strings, lists, objects and nulls alike.
@@ -53,7 +55,9 @@ function checkTotal(policy: Policy, f: Record<string, unknown>): void {
   expect(route(policy, structuredClone(f))).toEqual(r);
   if (!r.evaluation_error) {
     // Highest risk wins: no matched rule is riskier than the outcome.
-    const ranks = r.matched_rules.map((id) => policy.risk_classes[policy.rules.find((x) => x.id === id)!.then.risk_class]!.rank);
+    const ranks = r.matched_rules.map(
+      (id) => policy.risk_classes[policy.rules.find((x) => x.id === id)!.then.risk_class]!.rank,
+    );
     if (ranks.length > 0) expect(r.risk_rank).toBe(Math.min(...ranks));
     else expect(r.rule).toBeNull();
   }
@@ -71,8 +75,14 @@ describe('routing is total and deterministic', () => {
 
   it('holds for generated policies too', () => {
     const leaf = fc.oneof(
-      fc.record({ path: fc.constantFrom('metadata.amount', 'confidence'), gt: fc.integer({ min: 0, max: 100 }) }),
-      fc.record({ path: fc.constantFrom('metadata.amount', 'confidence'), lte: fc.integer({ min: 0, max: 100 }) }),
+      fc.record({
+        path: fc.constantFrom('metadata.amount', 'confidence'),
+        gt: fc.integer({ min: 0, max: 100 }),
+      }),
+      fc.record({
+        path: fc.constantFrom('metadata.amount', 'confidence'),
+        lte: fc.integer({ min: 0, max: 100 }),
+      }),
       fc.record({ path: fc.constantFrom('metadata.category', 'workflow'), eq: fc.constantFrom('a', 'b') }),
       fc.record({ path: fc.constant('metadata.tags'), contains: fc.constantFrom('a', 'b') }),
       fc.record({ path: fc.constant('metadata.category'), exists: fc.boolean() }),
@@ -106,7 +116,11 @@ describe('routing is total and deterministic', () => {
       fc.property(rules, fc.array(txFacts, { minLength: 1, maxLength: 5 }), (rs, many) => {
         const doc = {
           name: 'gen',
-          risk_classes: { critical: { rank: 0, sla_minutes: 5 }, high: { rank: 1, sla_minutes: 30 }, low: { rank: 2, sla_minutes: 60 } },
+          risk_classes: {
+            critical: { rank: 0, sla_minutes: 5 },
+            high: { rank: 1, sla_minutes: 30 },
+            low: { rank: 2, sla_minutes: 60 },
+          },
           reasons: ['incomplete_data'],
           rules: rs.map((r, i) => ({ id: `r${i}`, ...r })),
           default: { risk_class: 'low', action: 'release' },
@@ -132,7 +146,13 @@ describe('routing is total and deterministic', () => {
 
 describe('sampling', () => {
   it('is stable per key and close to the rate', () => {
-    fc.assert(fc.property(fc.uuid(), fc.double({ min: 0, max: 1, noNaN: true }), (k, rate) => inSample(k, rate) === inSample(k, rate)));
+    fc.assert(
+      fc.property(
+        fc.uuid(),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (k, rate) => inSample(k, rate) === inSample(k, rate),
+      ),
+    );
     const inside = Array.from({ length: 4000 }, (_, i) => inSample(`tx-${i}`, 0.05)).filter(Boolean).length;
     expect(inside).toBeGreaterThan(120);
     expect(inside).toBeLessThan(280);

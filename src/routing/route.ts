@@ -1,4 +1,4 @@
-import { compileCondition, EvaluationError, type Facts, type Test } from './condition.js';
+import { ConditionCompiler, EvaluationError, type Facts, type Test } from './condition.js';
 import { DEFAULT_FINGERPRINT_FIELDS, fingerprintOf } from './fingerprint.js';
 import type { Policy, Remediation, RoutingAction, RoutingOutcome, SlaSpec } from './policy.js';
 
@@ -47,21 +47,28 @@ interface CompiledRule {
   then: RoutingOutcome;
 }
 
-// Policies are immutable once parsed, so their compiled rules can be remembered without going stale.
-const compiled = new WeakMap<Policy, CompiledRule[]>();
+interface CompiledPolicy {
+  compiler: ConditionCompiler;
+  rules: CompiledRule[];
+}
 
-function compiledRules(policy: Policy): CompiledRule[] {
-  let rules = compiled.get(policy);
-  if (!rules) {
-    rules = policy.rules.map((r) => ({
+// Policies are immutable once parsed, so their compiled rules can be remembered without going stale.
+const compiled = new WeakMap<Policy, CompiledPolicy>();
+
+function compiledPolicy(policy: Policy): CompiledPolicy {
+  let c = compiled.get(policy);
+  if (!c) {
+    const compiler = new ConditionCompiler();
+    const rules = policy.rules.map((r) => ({
       id: r.id,
-      test: compileCondition(r.when),
+      test: compiler.compile(r.when),
       rank: policy.risk_classes[r.then.risk_class]!.rank,
       then: r.then,
     }));
-    compiled.set(policy, rules);
+    c = { compiler, rules };
+    compiled.set(policy, c);
   }
-  return rules;
+  return c;
 }
 
 /**
@@ -76,9 +83,11 @@ export function route(policy: Policy, facts: Facts): Route {
       : fingerprintOf(policy.fingerprint?.fields ?? DEFAULT_FINGERPRINT_FIELDS, facts);
   const matched: string[] = [];
   let winner: CompiledRule | undefined;
+  const { compiler, rules } = compiledPolicy(policy);
+  const values = compiler.resolve(facts);
   try {
-    for (const rule of compiledRules(policy)) {
-      if (!rule.test(facts)) continue;
+    for (const rule of rules) {
+      if (!rule.test(values)) continue;
       matched.push(rule.id);
       if (!winner || rule.rank < winner.rank) winner = rule;
     }
@@ -117,7 +126,8 @@ function resolve(
   const cls = policy.risk_classes[o.risk_class]!;
   const sla = slaOf(o.sla ?? cls.sla ?? { minutes: cls.sla_minutes! });
   const group = o.group ?? lowestLevelGroup(policy);
-  const groupLevel = (group ? (policy.groups?.[group] as { level?: unknown } | undefined)?.level : undefined) ?? 1;
+  const groupLevel =
+    (group ? (policy.groups?.[group] as { level?: unknown } | undefined)?.level : undefined) ?? 1;
   return {
     risk_class: o.risk_class,
     risk_rank: cls.rank,

@@ -8,7 +8,9 @@ import { activatePolicy, describeActivePolicy, listPolicyVersions } from './acti
 const ActivationBody = z
   .union([
     z.object({ yaml: z.string().min(1).openapi({ description: 'The policy file, as YAML text' }) }).strict(),
-    z.object({ version: z.string().min(1).openapi({ description: 'A stored version, to roll back to' }) }).strict(),
+    z
+      .object({ version: z.string().min(1).openapi({ description: 'A stored version, to roll back to' }) })
+      .strict(),
   ])
   .openapi('PolicyActivationInput');
 
@@ -89,7 +91,11 @@ export function mountPolicyRoutes(app: App, ctx: Ctx): void {
   app.openapi(listPolicies, async (c) => {
     requireRole(c.get('principal'), 'admin', 'auditor');
     const rows = await listPolicyVersions(ctx);
-    const versions = rows.map((r) => ({ ...r, created_at: iso(r.created_at)!, activated_at: iso(r.activated_at) }));
+    const versions = rows.map((r) => ({
+      ...r,
+      created_at: iso(r.created_at)!,
+      activated_at: iso(r.activated_at),
+    }));
     return c.json({ versions }, 200);
   });
 }
