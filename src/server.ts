@@ -1,7 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
-import type { ActivePolicy, Ctx, Logger } from './ctx.js';
+import type { ActivePolicy, ActivePolicySet, Ctx, Logger } from './ctx.js';
 import { migrate, openDb, type Db } from './db/index.js';
 import { compileGates } from './gates/index.js';
 import { createApp } from './http/app.js';
@@ -17,8 +17,8 @@ import {
   compilePolicySource,
   POLICY_CHANNEL,
   readPolicyFile,
-  refreshActivePolicy,
-  seedActivePolicy,
+  refreshActivePolicies,
+  seedActivePolicies,
   type Policy,
 } from './routing/index.js';
 import { startScheduler } from './scheduler/index.js';
@@ -41,18 +41,20 @@ export async function createCtx(opts: {
   log: Logger;
   clock?: () => Date;
 }): Promise<Ctx> {
-  let policy = loadActivePolicy(opts.config.policy);
+  const fromFile = loadActivePolicy(opts.config.policy);
+  let policies: ActivePolicySet = { primary: fromFile, workflows: new Map() };
   const hashKeys = new Map<string, Promise<Uint8Array>>();
   const ctx: Ctx = {
     config: opts.config,
     db: opts.db,
     clock: opts.clock ?? (() => new Date()),
     log: opts.log,
-    policy: () => policy,
+    policy: (workflow) => (workflow ? policies.workflows.get(workflow) : undefined) ?? policies.primary,
     policies: {
       compile: compileActivePolicy,
-      use: (active) => {
-        policy = active;
+      current: () => policies,
+      use: (set) => {
+        policies = set;
       },
       close: async () => undefined,
     },
@@ -73,10 +75,10 @@ export async function createCtx(opts: {
       return key;
     },
   };
-  policy = await seedActivePolicy(ctx, policy);
+  policies = await seedActivePolicies(ctx, fromFile);
   // Another process's activation arrives as a NOTIFY; a failed refresh keeps the running policy.
   const unlisten = await opts.db.listen(POLICY_CHANNEL, () => {
-    refreshActivePolicy(ctx).catch((err: unknown) =>
+    refreshActivePolicies(ctx).catch((err: unknown) =>
       opts.log.error('policy refresh failed; the running policy stays', { error: String(err) }),
     );
   });

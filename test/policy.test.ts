@@ -30,11 +30,11 @@ describe('policy versions over HTTP', () => {
   it('seeds the first version from the configured file', async () => {
     const active = await s.api('GET', '/v1/policies/active');
     expect(active.status).toBe(200);
-    expect(active.body).toMatchObject({ name: 'default', yaml: DEFAULT_YAML });
+    expect(active.body).toMatchObject({ name: 'default', yaml: DEFAULT_YAML, workflows: [] });
     expect(active.body.version).toBe(s.ctx.policy().doc.version);
     const list = await s.api('GET', '/v1/policies');
     expect(list.body.versions).toEqual([
-      expect.objectContaining({ version: active.body.version, active: true }),
+      expect.objectContaining({ version: active.body.version, active_as: 'primary' }),
     ]);
   });
 
@@ -80,10 +80,12 @@ describe('policy versions over HTTP', () => {
     expect((await lowConfidence()).body).toMatchObject({ verdict: 'held', policy_version: seeded });
 
     const versions = (await s.api('GET', '/v1/policies')).body.versions;
-    expect(versions.map((v: { version: string; active: boolean }) => [v.version, v.active]).sort()).toEqual(
+    expect(
+      versions.map((v: { version: string; active_as: string }) => [v.version, v.active_as]).sort(),
+    ).toEqual(
       [
-        [seeded, true],
-        [act.body.version, false],
+        [seeded, 'primary'],
+        [act.body.version, null],
       ].sort(),
     );
     const audit = await s.ctx.db.query<{ body: { version: string } }>(
@@ -91,6 +93,28 @@ describe('policy versions over HTTP', () => {
     );
     expect(audit.rows.map((r) => r.body.version)).toEqual([seeded, act.body.version, seeded]);
     expect((await s.api('POST', '/v1/policies', { body: { version: 'nope@123' } })).status).toBe(404);
+  });
+
+  it('routes a workflow with its own policy, and every other workflow with the primary one', async () => {
+    const primary = s.ctx.policy().doc.version;
+    const returnsYaml = readFileSync(POLICIES_DIR + 'returns.yaml', 'utf8');
+    const act = await s.api('POST', '/v1/policies', { body: { yaml: returnsYaml, as: 'workflow' } });
+    expect(act.status).toBe(201);
+    expect(act.body).toMatchObject({ name: 'returns', role: 'workflow', previous: null });
+    const fraud = { workflow: 'returns', metadata: { amount: 5000, fraud_signal: true, customer_id: 'c-9' } };
+    const ret = await s.api('POST', '/v1/transactions', { body: makeTransaction(fraud) });
+    expect(ret.body).toMatchObject({
+      policy_version: act.body.version,
+      risk_class: 'critical',
+      reason: 'fraud_signal',
+    });
+    const other = await lowConfidence();
+    expect(other.body.policy_version).toBe(primary);
+    const active = await s.api('GET', '/v1/policies/active');
+    expect(active.body).toMatchObject({
+      version: primary,
+      workflows: [{ name: 'returns', version: act.body.version }],
+    });
   });
 
   it('keeps the database’s active version over the configured file on restart', async () => {

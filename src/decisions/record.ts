@@ -99,12 +99,7 @@ export async function recordDecision(ctx: Ctx, by: Principal, input: DecisionInp
       const released = verdict === 'released' ? (input.output ?? held.redacted_output) : null;
       const target = { tenantId: by.tenantId, caseId: input.caseId, transactionId: held.transaction_id };
       await closeCase(tx, { ...target, action: input.action, verdict, released, at: now });
-      await recordCaseOutcome(tx, {
-        tenantId: by.tenantId,
-        caseId: input.caseId,
-        action: input.action,
-        at: now,
-      });
+      await recordCaseOutcome(tx, { ...target, action: input.action, at: now });
     }
     await insertDecision(tx, {
       tenant_id: by.tenantId,

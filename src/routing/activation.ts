@@ -1,16 +1,18 @@
 import { appendAudit } from '../audit/index.js';
-import type { ActivePolicy, Ctx } from '../ctx.js';
+import type { ActivePolicy, ActivePolicySet, Ctx } from '../ctx.js';
 import { GatehouseError } from '../errors.js';
 import type { Principal } from '../keys/index.js';
 import { locatePolicyError, parsePolicy, type Policy } from './policy.js';
 import {
-  findActiveVersion,
+  findActiveVersions,
   findVersionSource,
   insertActivation,
   insertPolicyVersion,
   listVersions,
   lockPolicySeed,
   POLICY_CHANNEL,
+  type ActiveVersionRow,
+  type PolicyRole,
   type PolicyVersionRow,
 } from './policy-queries.js';
 
@@ -32,18 +34,36 @@ export function compilePolicySource(
 }
 
 /**
- * Makes the database's active policy this process's: on a store with no activation yet, stores and
- * activates `fromFile` (the configured file seeds the first version); otherwise the latest
- * activation wins. Returns the policy to use.
+ * Builds the set in force from the active versions, reusing what this process already compiled
+ * (`known`, by version) so an unchanged policy is not compiled again.
  */
-export async function seedActivePolicy(ctx: Ctx, fromFile: ActivePolicy): Promise<ActivePolicy> {
-  const active = await ctx.db.transaction(async (tx) => {
+function toSet(ctx: Ctx, rows: ActiveVersionRow[], known: Map<string, ActivePolicy>, fallback: ActivePolicy) {
+  const compiled = (r: ActiveVersionRow) =>
+    known.get(r.version) ?? compilePolicySource(ctx.policies.compile, r.source, r.version);
+  const primaryRow = rows.find((r) => r.role === 'primary');
+  const workflows = new Map<string, ActivePolicy>();
+  for (const r of rows) if (r.role === 'workflow') workflows.set(r.name, compiled(r));
+  return { primary: primaryRow ? compiled(primaryRow) : fallback, workflows };
+}
+
+function knownPolicies(set: ActivePolicySet, ...more: ActivePolicy[]): Map<string, ActivePolicy> {
+  const all = [set.primary, ...set.workflows.values(), ...more];
+  return new Map(all.map((p) => [p.doc.version, p]));
+}
+
+/**
+ * Makes the database's active policies this process's: on a store with no primary activation yet,
+ * stores and activates `fromFile` as primary (the configured file seeds the first version);
+ * otherwise the database wins over the file.
+ */
+export async function seedActivePolicies(ctx: Ctx, fromFile: ActivePolicy): Promise<ActivePolicySet> {
+  const rows = await ctx.db.transaction(async (tx) => {
     await lockPolicySeed(tx);
-    const found = await findActiveVersion(tx);
-    if (found) return found;
+    const found = await findActiveVersions(tx);
+    if (found.some((r) => r.role === 'primary')) return found;
     const at = ctx.clock();
     const { version, name, source } = fromFile.doc;
-    const seed = { version, tenantId: SYSTEM_TENANT, by: 'system', at };
+    const seed = { version, role: 'primary' as const, tenantId: SYSTEM_TENANT, by: 'system', at };
     await insertPolicyVersion(tx, { ...seed, name, source });
     await insertActivation(tx, seed);
     await appendAudit(tx, [
@@ -52,37 +72,46 @@ export async function seedActivePolicy(ctx: Ctx, fromFile: ActivePolicy): Promis
         kind: 'policy.activated',
         actor: 'system',
         at,
-        body: { version, seeded: true },
+        body: { version, role: 'primary', seeded: true },
       },
     ]);
-    return undefined;
+    return findActiveVersions(tx);
   });
-  if (!active || active.version === fromFile.doc.version) return fromFile;
-  if (fromFile.doc.file) {
-    ctx.log.info('the configured policy file is not the active version; the database wins', {
+  const set = toSet(ctx, rows, new Map([[fromFile.doc.version, fromFile]]), fromFile);
+  if (set.primary !== fromFile) {
+    ctx.log.info('the configured policy file is not the active primary version; the database wins', {
       file: fromFile.doc.file,
       file_version: fromFile.doc.version,
-      active: active.version,
+      active: set.primary.doc.version,
     });
   }
-  return compilePolicySource(ctx.policies.compile, active.source, active.version);
+  return set;
 }
 
-/** Follows the database's latest activation; cheap when this process already uses it. */
-export async function refreshActivePolicy(ctx: Ctx): Promise<void> {
-  const active = await findActiveVersion(ctx.db);
-  if (!active || active.version === ctx.policy().doc.version) return;
-  ctx.policies.use(compilePolicySource(ctx.policies.compile, active.source, active.version));
+/** Follows the database's latest activations; compiles only versions this process does not use yet. */
+export async function refreshActivePolicies(ctx: Ctx, ...compiled: ActivePolicy[]): Promise<void> {
+  const current = ctx.policies.current();
+  const rows = await findActiveVersions(ctx.db);
+  ctx.policies.use(toSet(ctx, rows, knownPolicies(current, ...compiled), current.primary));
 }
 
-/** What to activate: new policy YAML, or a stored version (a rollback). */
-export type ActivationInput = { yaml: string; version?: undefined } | { version: string; yaml?: undefined };
+/**
+ * What to activate: new policy YAML, or a stored version (a rollback); `as` (default `primary`)
+ * says whether it routes every workflow without its own policy, or only transactions whose
+ * `workflow` is the policy's name.
+ */
+export type ActivationInput = (
+  { yaml: string; version?: undefined } | { version: string; yaml?: undefined }
+) & {
+  as?: PolicyRole;
+};
 
 /** An activation's result. */
 export interface Activation {
   version: string;
   name: string;
-  previous: string;
+  role: PolicyRole;
+  previous: string | null;
   activated_at: string;
 }
 
@@ -99,39 +128,50 @@ export async function activatePolicy(ctx: Ctx, by: Principal, input: ActivationI
   }
   const next = compilePolicySource(ctx.policies.compile, source, input.version ?? 'policy');
   const { version, name } = next.doc;
+  const role = input.as ?? 'primary';
   const at = ctx.clock();
   const previous = await ctx.db.transaction(async (tx) => {
-    const before = await findActiveVersion(tx);
+    const before = (await findActiveVersions(tx)).find(
+      (r) => r.role === role && (role === 'primary' || r.name === name),
+    );
     await insertPolicyVersion(tx, { version, name, source, tenantId: by.tenantId, by: by.keyId, at });
-    await insertActivation(tx, { version, tenantId: by.tenantId, by: by.keyId, at });
+    await insertActivation(tx, { version, role, tenantId: by.tenantId, by: by.keyId, at });
     await appendAudit(tx, [
       {
         tenantId: by.tenantId,
         kind: 'policy.activated',
         actor: by.keyId,
         at,
-        body: { version, name, previous: before?.version ?? null, source },
+        body: { version, name, role, previous: before?.version ?? null, source },
       },
     ]);
     await tx.query('select pg_notify($1, $2)', [POLICY_CHANNEL, version]);
     return before?.version ?? null;
   });
-  ctx.policies.use(next);
-  return { version, name, previous: previous ?? '', activated_at: at.toISOString() };
+  await refreshActivePolicies(ctx, next);
+  return { version, name, role, previous, activated_at: at.toISOString() };
 }
 
-/** The policy this process routes with: version, name, description and its YAML. */
-export function describeActivePolicy(ctx: Ctx): {
+/** A policy in force as the API shows it. */
+export interface PolicyView {
   version: string;
   name: string;
   description: string | null;
   yaml: string;
-} {
-  const doc = ctx.policy().doc;
+}
+
+function view(p: ActivePolicy): PolicyView {
+  const doc = p.doc;
   return { version: doc.version, name: doc.name, description: doc.description ?? null, yaml: doc.source };
 }
 
-/** Every stored version, newest first, marking the active one. */
+/** The policies this process routes with: the primary one, and each workflow's own. */
+export function describeActivePolicies(ctx: Ctx): PolicyView & { workflows: PolicyView[] } {
+  const set = ctx.policies.current();
+  return { ...view(set.primary), workflows: [...set.workflows.values()].map(view) };
+}
+
+/** Every stored version, newest first, marking the role each active one has. */
 export async function listPolicyVersions(ctx: Ctx): Promise<PolicyVersionRow[]> {
   return listVersions(ctx.db);
 }

@@ -1,10 +1,10 @@
 export {
   activatePolicy,
   compilePolicySource,
-  describeActivePolicy,
+  describeActivePolicies,
   listPolicyVersions,
-  refreshActivePolicy,
-  seedActivePolicy,
+  refreshActivePolicies,
+  seedActivePolicies,
   type Activation,
   type ActivationInput,
 } from './activation.js';
@@ -21,7 +21,7 @@ export {
   type Remediation,
   type RoutingAction,
 } from './policy.js';
-export { POLICY_CHANNEL } from './policy-queries.js';
+export { POLICY_CHANNEL, type PolicyRole } from './policy-queries.js';
 export { policyJsonSchema } from './policy-schema.js';
 export {
   insertCounterHitsSql,

@@ -3,24 +3,49 @@ import type { Ctx } from '../ctx.js';
 import { BEARER, type App } from '../http/env.js';
 import { PROBLEM } from '../http/schemas.js';
 import { requireRole } from '../keys/index.js';
-import { activatePolicy, describeActivePolicy, listPolicyVersions } from './activation.js';
+import { activatePolicy, describeActivePolicies, listPolicyVersions } from './activation.js';
+
+const Role = z
+  .enum(['primary', 'workflow'])
+  .optional()
+  .openapi({
+    description:
+      'primary (default): routes every workflow without its own policy; ' +
+      'workflow: routes only transactions whose `workflow` is the policy name',
+  });
 
 const ActivationBody = z
   .union([
-    z.object({ yaml: z.string().min(1).openapi({ description: 'The policy file, as YAML text' }) }).strict(),
     z
-      .object({ version: z.string().min(1).openapi({ description: 'A stored version, to roll back to' }) })
+      .object({ yaml: z.string().min(1).openapi({ description: 'The policy file, as YAML text' }), as: Role })
+      .strict(),
+    z
+      .object({
+        version: z.string().min(1).openapi({ description: 'A stored version, to roll back to' }),
+        as: Role,
+      })
       .strict(),
   ])
   .openapi('PolicyActivationInput');
 
 const Activation = z
-  .object({ version: z.string(), name: z.string(), previous: z.string(), activated_at: z.string() })
+  .object({
+    version: z.string(),
+    name: z.string(),
+    role: z.enum(['primary', 'workflow']),
+    previous: z.string().nullable(),
+    activated_at: z.string(),
+  })
   .openapi('PolicyActivation');
 
-const ActivePolicy = z
-  .object({ version: z.string(), name: z.string(), description: z.string().nullable(), yaml: z.string() })
-  .openapi('ActivePolicy');
+const PolicyView = z.object({
+  version: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  yaml: z.string(),
+});
+
+const ActivePolicy = PolicyView.extend({ workflows: z.array(PolicyView) }).openapi('ActivePolicy');
 
 const PolicyVersion = z
   .object({
@@ -29,7 +54,7 @@ const PolicyVersion = z
     created_by: z.string(),
     created_at: z.string(),
     activated_at: z.string().nullable(),
-    active: z.boolean(),
+    active_as: z.enum(['primary', 'workflow']).nullable(),
   })
   .openapi('PolicyVersion');
 
@@ -53,7 +78,7 @@ const postPolicy = createRoute({
 const getActive = createRoute({
   method: 'get',
   path: '/v1/policies/active',
-  summary: 'The policy new transactions route with',
+  summary: 'The policies new transactions route with: the primary one and each workflow’s own',
   security: BEARER,
   responses: {
     200: { description: 'The active policy', content: { 'application/json': { schema: ActivePolicy } } },
@@ -86,7 +111,7 @@ export function mountPolicyRoutes(app: App, ctx: Ctx): void {
   });
   app.openapi(getActive, (c) => {
     requireRole(c.get('principal'), 'admin', 'auditor', 'lead', 'sme');
-    return c.json(describeActivePolicy(ctx), 200);
+    return c.json(describeActivePolicies(ctx), 200);
   });
   app.openapi(listPolicies, async (c) => {
     requireRole(c.get('principal'), 'admin', 'auditor');
