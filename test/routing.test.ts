@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pruneCounterHits } from '../src/routing/index.js';
 import { makeTransaction } from './helpers/factories.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -148,6 +149,22 @@ describe('bad input at request time', () => {
   it('routes a metadata field of the wrong type to review for incomplete data, not a 500', async () => {
     const res = await send('Refund please', { metadata: { amount: 'a lot' } });
     expect(res).toMatchObject({ verdict: 'held', reason: 'incomplete_data', risk_class: 'high' });
+    await decideNext('approve');
+  });
+});
+
+describe('counter retention', () => {
+  it('prunes counter hits older than every window, and keeps newer ones', async () => {
+    const count = async () =>
+      (await s.ctx.db.query<{ n: number }>(`select count(*)::int as n from counter_hits`)).rows[0]!.n;
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    await pruneCounterHits.run(s.ctx);
+    expect(await count()).toBe(before);
+    now = new Date(now.getTime() + 32 * 24 * 60 * 60_000);
+    await send('A fresh question', { confidence: 0.3 });
+    await pruneCounterHits.run(s.ctx);
+    expect(await count()).toBe(1);
     await decideNext('approve');
   });
 });

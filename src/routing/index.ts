@@ -11,6 +11,7 @@ export {
 export { buildFacts, counterLookups, countsFor, withCounters, type TransactionFacts } from './facts.js';
 export { fingerprintOf, inSample, promptTemplate } from './fingerprint.js';
 export { recordCaseOutcome, type CaseOutcome } from './outcome.js';
+export { pruneCounterHits } from './prune.js';
 export { longestFoldWindow, placeTransaction, type Placement, type Verdict } from './placement.js';
 export {
   loadPolicyFile,

@@ -175,3 +175,9 @@ export async function settleFoldedTransactions(
   );
   return rows.map((r) => r.id);
 }
+
+/** Deletes counter hits older than `before`; returns how many went. */
+export async function deleteCounterHitsBefore(q: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await q.query(`delete from counter_hits where at < $1`, [before]);
+  return rowCount;
+}

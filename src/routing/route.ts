@@ -126,8 +126,10 @@ function resolve(
   const cls = policy.risk_classes[o.risk_class]!;
   const sla = slaOf(o.sla ?? cls.sla ?? { minutes: cls.sla_minutes! });
   const group = o.group ?? lowestLevelGroup(policy);
-  const groupLevel =
-    (group ? (policy.groups?.[group] as { level?: unknown } | undefined)?.level : undefined) ?? 1;
+  const groupLevel = group ? (policy.groups?.[group] as { level?: unknown } | undefined)?.level : undefined;
+  // A group's level is the queue's to validate; routing only keeps it within L1–L3.
+  const level =
+    o.level ?? (typeof groupLevel === 'number' ? Math.min(3, Math.max(1, Math.round(groupLevel))) : 1);
   return {
     risk_class: o.risk_class,
     risk_rank: cls.rank,
@@ -135,7 +137,7 @@ function resolve(
     action: o.action,
     sample_rate: o.sample_rate ?? null,
     group,
-    level: o.level ?? (typeof groupLevel === 'number' ? groupLevel : 1),
+    level,
     sla,
     sla_minutes: sla.minutes,
     checklist: o.checklist ?? null,
