@@ -171,7 +171,8 @@ async function prepareIntake(
         risk_class: decision.risk_class,
         risk_rank: decision.risk_rank,
         reason: decision.reason,
-        sla_minutes: decision.sla_minutes,
+        // The column holds whole minutes; the deadline below keeps a fractional target exact.
+        sla_minutes: Math.ceil(decision.sla_minutes),
         created_at: at,
         entered_at: at,
         due_at: addBusinessMinutes(
