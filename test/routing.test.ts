@@ -129,6 +129,18 @@ describe('safe patterns', () => {
       expect(held).toMatchObject({ verdict: 'held', action: 'review' });
       expect(await decideNext('approve')).toBe(held.case_id);
     }
+    const visible = await s.api('GET', '/v1/safe-patterns');
+    expect(visible.status).toBe(200);
+    // Every rule's approvals are counted (rule health); only a rule with safe_pattern releases.
+    const byRule = (body: { patterns: { rule_id: string }[] }, id: string) =>
+      body.patterns.find((p) => p.rule_id === id);
+    expect(byRule(visible.body, 'billing')).toMatchObject({
+      approvals: 2,
+      after: 2,
+      enabled: true,
+      auto_release: true,
+    });
+    expect(byRule(visible.body, 'low-confidence')).toMatchObject({ after: null, auto_release: false });
     const learned = await send('Explain invoice 43', billing);
     expect(learned).toMatchObject({ verdict: 'released', action: 'sample', matched_rules: ['billing'] });
     expect(learned.output).toBe('Here is what I found.');
@@ -139,6 +151,8 @@ describe('safe patterns', () => {
       `select approvals, reversals from safe_patterns where rule_id = 'billing'`,
     );
     expect(rows[0]).toEqual({ approvals: 0, reversals: 1 });
+    const reversed = byRule((await s.api('GET', '/v1/safe-patterns')).body, 'billing');
+    expect(reversed).toMatchObject({ approvals: 0, reversals: 1, auto_release: false });
     const again = await send('Explain invoice 44', billing);
     expect(again).toMatchObject({ verdict: 'held', action: 'review' });
     await decideNext('approve');

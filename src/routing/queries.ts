@@ -181,3 +181,23 @@ export async function deleteCounterHitsBefore(q: Queryable, before: Date): Promi
   const { rowCount } = await q.query(`delete from counter_hits where at < $1`, [before]);
   return rowCount;
 }
+
+/** A safe pattern's learning state. */
+export interface SafePatternRow {
+  rule_id: string;
+  fingerprint: string;
+  approvals: number;
+  reversals: number;
+  last_approved_at: Date | null;
+  last_reversed_at: Date | null;
+}
+
+/** A tenant's safe patterns, most approved first. */
+export async function listSafePatterns(q: Queryable, tenantId: string): Promise<SafePatternRow[]> {
+  const { rows } = await q.query<SafePatternRow>(
+    `select rule_id, fingerprint, approvals, reversals, last_approved_at, last_reversed_at
+     from safe_patterns where tenant_id = $1 order by approvals desc, rule_id, fingerprint limit 1000`,
+    [tenantId],
+  );
+  return rows;
+}

@@ -4,6 +4,7 @@ import { BEARER, type App } from '../http/env.js';
 import { PROBLEM } from '../http/schemas.js';
 import { requireRole } from '../keys/index.js';
 import { activatePolicy, describeActivePolicies, listPolicyVersions } from './activation.js';
+import { describeSafePatterns } from './safe-patterns.js';
 
 const Role = z
   .enum(['primary', 'workflow'])
@@ -100,9 +101,40 @@ const listPolicies = createRoute({
   },
 });
 
+const SafePattern = z
+  .object({
+    rule_id: z.string(),
+    fingerprint: z.string(),
+    approvals: z.number().int(),
+    reversals: z.number().int(),
+    last_approved_at: z.string().nullable(),
+    last_reversed_at: z.string().nullable(),
+    after: z.number().int().nullable(),
+    enabled: z.boolean(),
+    auto_release: z.boolean(),
+  })
+  .openapi('SafePattern');
+
+const listSafePatterns = createRoute({
+  method: 'get',
+  path: '/v1/safe-patterns',
+  summary: 'Learned safe patterns (rule + fingerprint): approvals, reversals, whether they auto-release',
+  security: BEARER,
+  responses: {
+    200: {
+      description: 'Patterns, most approved first',
+      content: { 'application/json': { schema: z.object({ patterns: z.array(SafePattern) }) } },
+    },
+    403: PROBLEM,
+  },
+});
+
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
-/** Mounts `POST /v1/policies` (admin), `GET /v1/policies/active` and `GET /v1/policies` (admin, auditor). */
+/**
+ * Mounts `POST /v1/policies` (admin), `GET /v1/policies/active`, `GET /v1/policies` (admin,
+ * auditor) and `GET /v1/safe-patterns` (admin, lead, auditor).
+ */
 export function mountPolicyRoutes(app: App, ctx: Ctx): void {
   app.openapi(postPolicy, async (c) => {
     const by = c.get('principal');
@@ -122,5 +154,10 @@ export function mountPolicyRoutes(app: App, ctx: Ctx): void {
       activated_at: iso(r.activated_at),
     }));
     return c.json({ versions }, 200);
+  });
+  app.openapi(listSafePatterns, async (c) => {
+    const by = c.get('principal');
+    requireRole(by, 'admin', 'lead', 'auditor');
+    return c.json({ patterns: await describeSafePatterns(ctx, by.tenantId) }, 200);
   });
 }
