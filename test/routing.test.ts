@@ -26,6 +26,9 @@ rules:
   - id: billing
     when: { path: metadata.category, eq: billing }
     then: { risk_class: high, reason: policy_risk, action: review, safe_pattern: { after: 2, sample_rate: 1 } }
+  - id: forbidden
+    when: { path: metadata.category, eq: forbidden }
+    then: { risk_class: critical, reason: policy_risk, action: block, level: 2 }
   - id: big-amount
     when: { path: metadata.amount, gt: 1000 }
     then: { risk_class: high, reason: policy_risk, action: review, fold: { window_minutes: 60 } }
@@ -156,6 +159,27 @@ describe('safe patterns', () => {
     const again = await send('Explain invoice 44', billing);
     expect(again).toMatchObject({ verdict: 'held', action: 'review' });
     await decideNext('approve');
+  });
+});
+
+describe('block and route to Level 2', () => {
+  it('blocks at once, opens an SME case that may release it, and replays the first answer', async () => {
+    const sme = await s.key('sme');
+    const body = makeTransaction({ output: 'Here is what I found.', metadata: { category: 'forbidden' } });
+    const headers = { 'idempotency-key': 'blocked-1' };
+    const first = await s.api('POST', '/v1/transactions', { body, headers });
+    expect(first.body).toMatchObject({ verdict: 'blocked', output: null, action: 'block' });
+    expect(first.body.case_id).toEqual(expect.any(String));
+    const card = await s.api('POST', '/v1/review/next', { key: sme });
+    expect(card.body.case).toMatchObject({ id: first.body.case_id, level: 2 });
+    await s.api('POST', `/v1/cases/${first.body.case_id}/decisions`, {
+      key: sme,
+      body: { action: 'approve' },
+    });
+    expect((await s.api('GET', `/v1/transactions/${first.body.id}`)).body.verdict).toBe('released');
+    const replay = await s.api('POST', '/v1/transactions', { body, headers });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(first.body);
   });
 });
 
