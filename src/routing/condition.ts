@@ -1,4 +1,4 @@
-import type { Condition, LeafCondition } from './policy-schema.js';
+import type { Condition, LeafCondition } from './policy/schema.js';
 
 /** The facts a policy can test: the transaction's fields, gate summaries, counters and time. */
 export type Facts = Record<string, unknown>;

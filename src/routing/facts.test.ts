@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFacts, counterLookups } from './facts.js';
 import { promptTemplate } from './fingerprint.js';
-import { parsePolicy } from './policy.js';
+import { parsePolicy } from './policy/policy.js';
 import { route } from './route.js';
 
 const policy = parsePolicy(`name: hours

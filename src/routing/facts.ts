@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { businessMinutesBetween } from '../queue/calendar.js';
 import { conditionPaths, type Facts } from './condition.js';
 import { DEFAULT_FINGERPRINT_FIELDS, factAt, fingerprintOf, promptTemplate } from './fingerprint.js';
-import type { Policy } from './policy.js';
+import type { Policy } from './policy/policy.js';
 
 /** What intake knows about a transaction before routing it. */
 export interface TransactionFacts {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { POLICIES_DIR } from '../config.js';
 import { GatehouseError } from '../errors.js';
 import { inSample } from './fingerprint.js';
-import { loadPolicyFile, parsePolicy, type Policy } from './policy.js';
+import { loadPolicyFile, parsePolicy, type Policy } from './policy/policy.js';
 import { route } from './route.js';
 
 const EXAMPLES = ['default', 'customer-replies', 'returns'].map((n) =>

@@ -1,6 +1,6 @@
 import { ConditionCompiler, EvaluationError, type Facts, type Test } from './condition.js';
 import { DEFAULT_FINGERPRINT_FIELDS, fingerprintOf } from './fingerprint.js';
-import type { Policy, Remediation, RoutingAction, RoutingOutcome, SlaSpec } from './policy.js';
+import type { Policy, Remediation, RoutingAction, RoutingOutcome, SlaSpec } from './policy/policy.js';
 
 export type { Facts } from './condition.js';
 

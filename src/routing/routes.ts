@@ -3,8 +3,8 @@ import type { Ctx } from '../ctx.js';
 import { BEARER, type App } from '../http/env.js';
 import { PROBLEM } from '../http/schemas.js';
 import { requireRole } from '../keys/index.js';
-import { activatePolicy, describeActivePolicies, listPolicyVersions } from './activation.js';
-import { describeSafePatterns } from './safe-patterns.js';
+import { activatePolicy, describeActivePolicies, listPolicyVersions } from './versions/activation.js';
+import { describeSafePatterns } from './state/safe-patterns.js';
 
 const Role = z
   .enum(['primary', 'workflow'])

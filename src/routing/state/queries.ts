@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/index.js';
-import type { CounterLookup } from './facts.js';
+import type { Queryable } from '../../db/index.js';
+import type { CounterLookup } from '../facts.js';
 
 /** An open case intake may fold a repeat into: its winning rule and when it opened. */
 export interface FoldCandidate {

@@ -1,5 +1,5 @@
-import type { Ctx } from '../ctx.js';
-import type { ScheduledTask } from '../scheduler/index.js';
+import type { Ctx } from '../../ctx.js';
+import type { ScheduledTask } from '../../scheduler/index.js';
 import { deleteCounterHitsBefore } from './queries.js';
 
 // Kept beyond the longest window so a policy activated with a longer one finds some history.

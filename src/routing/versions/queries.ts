@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/index.js';
+import type { Queryable } from '../../db/index.js';
 
 /** The NOTIFY channel on which an activation is announced (payload: the version). */
 export const POLICY_CHANNEL = 'gatehouse_policies';

@@ -1,4 +1,4 @@
-import type { Ctx } from '../ctx.js';
+import type { Ctx } from '../../ctx.js';
 import { listSafePatterns } from './queries.js';
 
 /** A safe pattern as the API shows it: its counts, its rule's setting, and whether it releases now. */

@@ -1,8 +1,8 @@
-import { appendAudit } from '../audit/index.js';
-import type { ActivePolicy, ActivePolicySet, Ctx } from '../ctx.js';
-import { GatehouseError } from '../errors.js';
-import type { Principal } from '../keys/index.js';
-import { locatePolicyError, parsePolicy, type Policy } from './policy.js';
+import { appendAudit } from '../../audit/index.js';
+import type { ActivePolicy, ActivePolicySet, Ctx } from '../../ctx.js';
+import { GatehouseError } from '../../errors.js';
+import type { Principal } from '../../keys/index.js';
+import { locatePolicyError, parsePolicy, type Policy } from '../policy/policy.js';
 import {
   findActiveVersions,
   findVersionSource,
@@ -14,7 +14,7 @@ import {
   type ActiveVersionRow,
   type PolicyRole,
   type PolicyVersionRow,
-} from './policy-queries.js';
+} from './queries.js';
 
 /** The tenant seeding is recorded under (the bootstrap admin's). */
 const SYSTEM_TENANT = 'default';
