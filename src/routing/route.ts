@@ -1,4 +1,4 @@
-import { ConditionCompiler, EvaluationError, type Facts, type Test } from './condition.js';
+import { compileConditions, EvaluationError, type CompiledConditions, type Facts } from './condition.js';
 import { DEFAULT_FINGERPRINT_FIELDS, fingerprintOf } from './fingerprint.js';
 import type { Policy, Remediation, RoutingAction, RoutingOutcome, SlaSpec } from './policy/policy.js';
 
@@ -40,16 +40,10 @@ export interface Route {
   evaluation_error: boolean;
 }
 
-interface CompiledRule {
-  id: string;
-  test: Test;
-  rank: number;
-  then: RoutingOutcome;
-}
-
 interface CompiledPolicy {
-  compiler: ConditionCompiler;
-  rules: CompiledRule[];
+  conditions: CompiledConditions;
+  ids: string[];
+  ranks: number[];
 }
 
 // Policies are immutable once parsed, so their compiled rules can be remembered without going stale.
@@ -58,14 +52,11 @@ const compiled = new WeakMap<Policy, CompiledPolicy>();
 function compiledPolicy(policy: Policy): CompiledPolicy {
   let c = compiled.get(policy);
   if (!c) {
-    const compiler = new ConditionCompiler();
-    const rules = policy.rules.map((r) => ({
-      id: r.id,
-      test: compiler.compile(r.when),
-      rank: policy.risk_classes[r.then.risk_class]!.rank,
-      then: r.then,
-    }));
-    c = { compiler, rules };
+    c = {
+      conditions: compileConditions(policy.rules.map((r) => r.when)),
+      ids: policy.rules.map((r) => r.id),
+      ranks: policy.rules.map((r) => policy.risk_classes[r.then.risk_class]!.rank),
+    };
     compiled.set(policy, c);
   }
   return c;
@@ -81,21 +72,19 @@ export function route(policy: Policy, facts: Facts): Route {
     typeof facts.fingerprint === 'string'
       ? facts.fingerprint
       : fingerprintOf(policy.fingerprint?.fields ?? DEFAULT_FINGERPRINT_FIELDS, facts);
-  const matched: string[] = [];
-  let winner: CompiledRule | undefined;
-  const { compiler, rules } = compiledPolicy(policy);
-  const values = compiler.resolve(facts);
+  const { conditions, ids, ranks } = compiledPolicy(policy);
+  let hits: number[];
   try {
-    for (const rule of rules) {
-      if (!rule.test(values)) continue;
-      matched.push(rule.id);
-      if (!winner || rule.rank < winner.rank) winner = rule;
-    }
+    hits = conditions.match(conditions.resolve(facts));
   } catch (err) {
     if (!(err instanceof EvaluationError)) throw err;
-    return resolve(policy, policy.on_error, null, matched, fingerprint, true);
+    return resolve(policy, policy.on_error, null, [], fingerprint, true);
   }
-  return resolve(policy, winner?.then ?? policy.default, winner?.id ?? null, matched, fingerprint, false);
+  let winner = -1;
+  for (const i of hits) if (winner < 0 || ranks[i]! < ranks[winner]!) winner = i;
+  const rule = winner < 0 ? undefined : policy.rules[winner]!;
+  const matched = hits.map((i) => ids[i]!);
+  return resolve(policy, rule?.then ?? policy.default, rule?.id ?? null, matched, fingerprint, false);
 }
 
 /** Minutes of an SLA spec (business hours become minutes of the same calendar). */
