@@ -1,6 +1,6 @@
 -- Policy versions and activations, and the routing state rules read: counters, folds, safe patterns.
--- A policy is deployment-wide: every tenant routes with the active version; rows name the tenant of
--- the admin who stored or activated it so the audit entry has a home.
+-- Policies are deployment-wide: every tenant routes with the active versions; rows name the tenant
+-- of the admin who stored or activated one so the audit entry has a home.
 
 create table policy_versions (
   version text primary key,
@@ -11,10 +11,13 @@ create table policy_versions (
   created_at timestamptz not null
 );
 
--- The active policy is the latest activation; a rollback is one more activation of an old version.
+-- The primary policy (for every workflow without its own) is the latest `primary` activation; a
+-- workflow policy, for transactions whose `workflow` is its name, the latest `workflow` activation
+-- of that name. A rollback is one more activation of an old version.
 create table policy_activations (
   seq bigint generated always as identity primary key,
   version text not null references policy_versions (version),
+  role text not null default 'primary' check (role in ('primary', 'workflow')),
   tenant_id text not null,
   activated_by text not null,
   activated_at timestamptz not null

@@ -26,11 +26,18 @@ export interface ActivePolicy {
   escalation?: EscalationPolicy;
 }
 
-/** How the policy in force changes: compile validates every section, use switches this process. */
+/** The policies in force: the primary one, and one per workflow that has its own (keyed by name). */
+export interface ActivePolicySet {
+  primary: ActivePolicy;
+  workflows: ReadonlyMap<string, ActivePolicy>;
+}
+
+/** How the policies in force change: compile validates every section, use switches this process. */
 export interface PolicySwitch {
   /** Runs each domain's section compiler; throws `policy_invalid` with file:line:col. */
   compile(doc: Policy): ActivePolicy;
-  use(active: ActivePolicy): void;
+  current(): ActivePolicySet;
+  use(set: ActivePolicySet): void;
   /** Stops following activations made by other processes. */
   close(): Promise<void>;
 }
@@ -42,7 +49,8 @@ export interface Ctx {
   /** The current time; tests inject a fake clock. */
   clock: () => Date;
   log: Logger;
-  policy: () => ActivePolicy;
+  /** The policy a transaction of `workflow` routes with: the workflow's own, else the primary one. */
+  policy: (workflow?: string | null) => ActivePolicy;
   policies: PolicySwitch;
   /** Group-commit writer for intake. */
   intake: Batcher<PreparedIntake, void>;

@@ -1,7 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
-import type { ActivePolicy, Ctx, Logger } from './ctx.js';
+import type { ActivePolicy, ActivePolicySet, Ctx, Logger } from './ctx.js';
 import { migrate, openDb, type Db } from './db/index.js';
 import { compileEscalation } from './escalation/index.js';
 import { compileGates } from './gates/index.js';
@@ -20,8 +20,8 @@ import {
   compilePolicySource,
   POLICY_CHANNEL,
   readPolicyFile,
-  refreshActivePolicy,
-  seedActivePolicy,
+  refreshActivePolicies,
+  seedActivePolicies,
   type Policy,
 } from './routing/index.js';
 import { createSloRuntime } from './slo/runtime.js';
@@ -50,7 +50,8 @@ export async function createCtx(opts: {
   log: Logger;
   clock?: () => Date;
 }): Promise<Ctx> {
-  let policy = loadActivePolicy(opts.config.policy);
+  const fromFile = loadActivePolicy(opts.config.policy);
+  let policies: ActivePolicySet = { primary: fromFile, workflows: new Map() };
   const hashKeys = new Map<string, Promise<Uint8Array>>();
   const clock = opts.clock ?? (() => new Date());
   const ctx: Ctx = {
@@ -58,11 +59,12 @@ export async function createCtx(opts: {
     db: opts.db,
     clock,
     log: opts.log,
-    policy: () => policy,
+    policy: (workflow) => (workflow ? policies.workflows.get(workflow) : undefined) ?? policies.primary,
     policies: {
       compile: compileActivePolicy,
-      use: (active) => {
-        policy = active;
+      current: () => policies,
+      use: (set) => {
+        policies = set;
       },
       close: async () => undefined,
     },
@@ -85,10 +87,10 @@ export async function createCtx(opts: {
     slo: createSloRuntime(opts.config.sloFile, opts.log),
     metrics: createMetrics(opts.db, clock),
   };
-  policy = await seedActivePolicy(ctx, policy);
+  policies = await seedActivePolicies(ctx, fromFile);
   // Another process's activation arrives as a NOTIFY; a failed refresh keeps the running policy.
   const unlisten = await opts.db.listen(POLICY_CHANNEL, () => {
-    refreshActivePolicy(ctx).catch((err: unknown) =>
+    refreshActivePolicies(ctx).catch((err: unknown) =>
       opts.log.error('policy refresh failed; the running policy stays', { error: String(err) }),
     );
   });

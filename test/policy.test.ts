@@ -30,10 +30,12 @@ describe('policy versions over HTTP', () => {
   it('seeds the first version from the configured file', async () => {
     const active = await s.api('GET', '/v1/policies/active');
     expect(active.status).toBe(200);
-    expect(active.body).toMatchObject({ name: 'default', yaml: DEFAULT_YAML });
+    expect(active.body).toMatchObject({ name: 'default', yaml: DEFAULT_YAML, workflows: [] });
     expect(active.body.version).toBe(s.ctx.policy().doc.version);
     const list = await s.api('GET', '/v1/policies');
-    expect(list.body.versions).toEqual([expect.objectContaining({ version: active.body.version, active: true })]);
+    expect(list.body.versions).toEqual([
+      expect.objectContaining({ version: active.body.version, active_as: 'primary' }),
+    ]);
   });
 
   it('refuses a non-admin and an invalid policy, and the running one stays', async () => {
@@ -41,11 +43,16 @@ describe('policy versions over HTTP', () => {
     const reviewer = await s.key('reviewer');
     const forbidden = await s.api('POST', '/v1/policies', { key: reviewer, body: { yaml: STRICT_YAML } });
     expect(forbidden.status).toBe(403);
-    const invalid = STRICT_YAML.replace('risk_class: high, reason: low_confidence', 'risk_class: severe, reason: low_confidence');
+    const invalid = STRICT_YAML.replace(
+      'risk_class: high, reason: low_confidence',
+      'risk_class: severe, reason: low_confidence',
+    );
     const res = await s.api('POST', '/v1/policies', { body: { yaml: invalid } });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('policy_invalid');
-    expect(res.body.detail).toMatch(/^policy:\d+:\d+: rules\.1\.then\.risk_class: unknown risk class "severe"/);
+    expect(res.body.detail).toMatch(
+      /^policy:\d+:\d+: rules\.1\.then\.risk_class: unknown risk class "severe"/,
+    );
     const badGate = STRICT_YAML.replace('min_score: 0.5', 'min_score: 7');
     const gateRes = await s.api('POST', '/v1/policies', { body: { yaml: badGate } });
     expect(gateRes.status).toBe(422);
@@ -73,10 +80,12 @@ describe('policy versions over HTTP', () => {
     expect((await lowConfidence()).body).toMatchObject({ verdict: 'held', policy_version: seeded });
 
     const versions = (await s.api('GET', '/v1/policies')).body.versions;
-    expect(versions.map((v: { version: string; active: boolean }) => [v.version, v.active]).sort()).toEqual(
+    expect(
+      versions.map((v: { version: string; active_as: string }) => [v.version, v.active_as]).sort(),
+    ).toEqual(
       [
-        [seeded, true],
-        [act.body.version, false],
+        [seeded, 'primary'],
+        [act.body.version, null],
       ].sort(),
     );
     const audit = await s.ctx.db.query<{ body: { version: string } }>(
@@ -84,6 +93,28 @@ describe('policy versions over HTTP', () => {
     );
     expect(audit.rows.map((r) => r.body.version)).toEqual([seeded, act.body.version, seeded]);
     expect((await s.api('POST', '/v1/policies', { body: { version: 'nope@123' } })).status).toBe(404);
+  });
+
+  it('routes a workflow with its own policy, and every other workflow with the primary one', async () => {
+    const primary = s.ctx.policy().doc.version;
+    const returnsYaml = readFileSync(POLICIES_DIR + 'returns.yaml', 'utf8');
+    const act = await s.api('POST', '/v1/policies', { body: { yaml: returnsYaml, as: 'workflow' } });
+    expect(act.status).toBe(201);
+    expect(act.body).toMatchObject({ name: 'returns', role: 'workflow', previous: null });
+    const fraud = { workflow: 'returns', metadata: { amount: 5000, fraud_signal: true, customer_id: 'c-9' } };
+    const ret = await s.api('POST', '/v1/transactions', { body: makeTransaction(fraud) });
+    expect(ret.body).toMatchObject({
+      policy_version: act.body.version,
+      risk_class: 'critical',
+      reason: 'fraud_signal',
+    });
+    const other = await lowConfidence();
+    expect(other.body.policy_version).toBe(primary);
+    const active = await s.api('GET', '/v1/policies/active');
+    expect(active.body).toMatchObject({
+      version: primary,
+      workflows: [{ name: 'returns', version: act.body.version }],
+    });
   });
 
   it('keeps the database’s active version over the configured file on restart', async () => {
@@ -117,7 +148,12 @@ describe('policy versions over HTTP', () => {
 describe.runIf(STORE === 'postgres')('several processes on one PostgreSQL server', () => {
   it('picks up an activation made by another process', async () => {
     const config = resolveConfig(
-      { port: 0, dataDir: join(s.store.dataDir, 'db2'), databaseUrl: s.store.databaseUrl, adminKey: ADMIN_KEY },
+      {
+        port: 0,
+        dataDir: join(s.store.dataDir, 'db2'),
+        databaseUrl: s.store.databaseUrl,
+        adminKey: ADMIN_KEY,
+      },
       {},
     );
     const second = await startServer(config, silentLogger, { scheduler: false });

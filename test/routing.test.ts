@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pruneCounterHits } from '../src/routing/index.js';
 import { makeTransaction } from './helpers/factories.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -25,6 +26,9 @@ rules:
   - id: billing
     when: { path: metadata.category, eq: billing }
     then: { risk_class: high, reason: policy_risk, action: review, safe_pattern: { after: 2, sample_rate: 1 } }
+  - id: forbidden
+    when: { path: metadata.category, eq: forbidden }
+    then: { risk_class: critical, reason: policy_risk, action: block, level: 2 }
   - id: big-amount
     when: { path: metadata.amount, gt: 1000 }
     then: { risk_class: high, reason: policy_risk, action: review, fold: { window_minutes: 60 } }
@@ -61,9 +65,10 @@ const send = async (prompt: string, extra: Record<string, unknown> = {}) => {
 const decideNext = async (action: 'approve' | 'reject') => {
   const card = await s.api('POST', '/v1/review/next', { key: reviewer });
   expect(card.status).toBe(200);
-  // A rejection names its reason from the policy's list.
-  const body = action === 'reject' ? { action, reason: 'policy_risk' } : { action };
-  const d = await s.api('POST', `/v1/cases/${card.body.case.id}/decisions`, { key: reviewer, body });
+  const d = await s.api('POST', `/v1/cases/${card.body.case.id}/decisions`, {
+    key: reviewer,
+    body: { action },
+  });
   expect(d.status).toBe(201);
   return card.body.case.id as string;
 };
@@ -127,6 +132,18 @@ describe('safe patterns', () => {
       expect(held).toMatchObject({ verdict: 'held', action: 'review' });
       expect(await decideNext('approve')).toBe(held.case_id);
     }
+    const visible = await s.api('GET', '/v1/safe-patterns');
+    expect(visible.status).toBe(200);
+    // Every rule's approvals are counted (rule health); only a rule with safe_pattern releases.
+    const byRule = (body: { patterns: { rule_id: string }[] }, id: string) =>
+      body.patterns.find((p) => p.rule_id === id);
+    expect(byRule(visible.body, 'billing')).toMatchObject({
+      approvals: 2,
+      after: 2,
+      enabled: true,
+      auto_release: true,
+    });
+    expect(byRule(visible.body, 'low-confidence')).toMatchObject({ after: null, auto_release: false });
     const learned = await send('Explain invoice 43', billing);
     expect(learned).toMatchObject({ verdict: 'released', action: 'sample', matched_rules: ['billing'] });
     expect(learned.output).toBe('Here is what I found.');
@@ -137,9 +154,32 @@ describe('safe patterns', () => {
       `select approvals, reversals from safe_patterns where rule_id = 'billing'`,
     );
     expect(rows[0]).toEqual({ approvals: 0, reversals: 1 });
+    const reversed = byRule((await s.api('GET', '/v1/safe-patterns')).body, 'billing');
+    expect(reversed).toMatchObject({ approvals: 0, reversals: 1, auto_release: false });
     const again = await send('Explain invoice 44', billing);
     expect(again).toMatchObject({ verdict: 'held', action: 'review' });
     await decideNext('approve');
+  });
+});
+
+describe('block and route to Level 2', () => {
+  it('blocks at once, opens an SME case that may release it, and replays the first answer', async () => {
+    const sme = await s.key('sme');
+    const body = makeTransaction({ output: 'Here is what I found.', metadata: { category: 'forbidden' } });
+    const headers = { 'idempotency-key': 'blocked-1' };
+    const first = await s.api('POST', '/v1/transactions', { body, headers });
+    expect(first.body).toMatchObject({ verdict: 'blocked', output: null, action: 'block' });
+    expect(first.body.case_id).toEqual(expect.any(String));
+    const card = await s.api('POST', '/v1/review/next', { key: sme });
+    expect(card.body.case).toMatchObject({ id: first.body.case_id, level: 2 });
+    await s.api('POST', `/v1/cases/${first.body.case_id}/decisions`, {
+      key: sme,
+      body: { action: 'approve' },
+    });
+    expect((await s.api('GET', `/v1/transactions/${first.body.id}`)).body.verdict).toBe('released');
+    const replay = await s.api('POST', '/v1/transactions', { body, headers });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(first.body);
   });
 });
 
@@ -147,6 +187,22 @@ describe('bad input at request time', () => {
   it('routes a metadata field of the wrong type to review for incomplete data, not a 500', async () => {
     const res = await send('Refund please', { metadata: { amount: 'a lot' } });
     expect(res).toMatchObject({ verdict: 'held', reason: 'incomplete_data', risk_class: 'high' });
+    await decideNext('approve');
+  });
+});
+
+describe('counter retention', () => {
+  it('prunes counter hits older than every window, and keeps newer ones', async () => {
+    const count = async () =>
+      (await s.ctx.db.query<{ n: number }>(`select count(*)::int as n from counter_hits`)).rows[0]!.n;
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    await pruneCounterHits.run(s.ctx);
+    expect(await count()).toBe(before);
+    now = new Date(now.getTime() + 32 * 24 * 60 * 60_000);
+    await send('A fresh question', { confidence: 0.3 });
+    await pruneCounterHits.run(s.ctx);
+    expect(await count()).toBe(1);
     await decideNext('approve');
   });
 });

@@ -91,7 +91,7 @@ async function prepareIntake(
   idempotencyKey: string | null,
   requestHash: string | null,
 ): Promise<PreparedIntake> {
-  const policy = ctx.policy();
+  const policy = ctx.policy(input.workflow);
   const now = ctx.clock();
   const at = now.toISOString();
   const id = uuidv7();

@@ -129,6 +129,7 @@ export interface StoredTransaction {
   id: string;
   verdict: 'released' | 'held' | 'blocked';
   released_output: string | null;
+  redacted_output: string;
   gates: unknown;
   risk_class: string;
   reason: string | null;
@@ -142,7 +143,7 @@ export interface StoredTransaction {
   request_hash: string | null;
 }
 
-const STORED_COLUMNS = `id, verdict, released_output, gates, risk_class, reason, action, case_id, policy_version,
+const STORED_COLUMNS = `id, verdict, released_output, redacted_output, gates, risk_class, reason, action, case_id, policy_version,
   matched_rules, remediation, created_at, decided_at, request_hash`;
 
 /** Loads one transaction of a tenant. */

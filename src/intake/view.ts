@@ -22,9 +22,14 @@ export function present(row: StoredTransaction): TransactionView {
 
 /**
  * The transaction as intake first answered it, for replaying an Idempotency-Key: routing's action
- * fixed the first verdict, and only a held transaction changes afterwards.
+ * fixed the first verdict (review → held, block → blocked, release and sample → released with the
+ * redacted output), whatever a reviewer decided since (an SME may release a blocked one, a QA
+ * reviewer may reject a sampled one).
  */
 export function presentAsFirstSent(row: StoredTransaction): TransactionView {
-  if (row.action !== 'review') return present(row);
-  return { ...present(row), verdict: 'held', output: null, decided_at: null };
+  const view = present(row);
+  if (row.action === 'review') return { ...view, verdict: 'held', output: null, decided_at: null };
+  if (row.action === 'block')
+    return { ...view, verdict: 'blocked', output: null, decided_at: view.created_at };
+  return { ...view, verdict: 'released', output: row.redacted_output, decided_at: view.created_at };
 }

@@ -1,70 +1,83 @@
-import type { Condition, LeafCondition } from './policy-schema.js';
+import type { Condition, LeafCondition } from './policy/schema.js';
 
 /** The facts a policy can test: the transaction's fields, gate summaries, counters and time. */
 export type Facts = Record<string, unknown>;
 
-/** A compiled condition: true when it holds; throws EvaluationError on a fact of the wrong type. */
-export type Test = (facts: Facts) => boolean;
-
 /** A fact had the wrong type for the test applied to it (e.g. `gt` on a string). */
 export class EvaluationError extends Error {}
 
-/** Compiles a condition into a closure, splitting paths once so evaluation does no string work. */
-export function compileCondition(c: Condition): Test {
-  if ('all' in c) {
-    const parts = c.all.map(compileCondition);
-    return (f) => parts.every((t) => t(f));
-  }
-  if ('any' in c) {
-    const parts = c.any.map(compileCondition);
-    return (f) => parts.some((t) => t(f));
-  }
-  if ('not' in c) {
-    const inner = compileCondition(c.not);
-    return (f) => !inner(f);
-  }
-  return compileLeaf(c);
+/** A policy's rule conditions compiled together: resolve the facts once, then match every rule. */
+export interface CompiledConditions {
+  /** The value of every distinct path the conditions test, in slot order. */
+  resolve(facts: Facts): unknown[];
+  /** The indexes of the conditions that hold, in order; throws EvaluationError on a wrong type. */
+  match(values: readonly unknown[]): number[];
 }
 
-function compileLeaf(c: LeafCondition): Test {
-  const keys = c.path.split('.');
-  const get = (f: Facts): unknown => lookup(f, keys);
-  if (c.exists !== undefined) {
-    const want = c.exists;
-    return (f) => {
-      const v = get(f);
-      return (v !== undefined && v !== null) === want;
-    };
-  }
-  if ('eq' in c) return (f) => get(f) === c.eq;
-  if ('ne' in c) return (f) => get(f) !== c.ne;
-  if (c.in !== undefined) {
-    const set = new Set(c.in);
-    return (f) => set.has(get(f));
-  }
-  if ('contains' in c) {
-    return (f) => {
-      const v = get(f);
-      if (v === undefined || v === null) return false;
-      if (Array.isArray(v)) return v.includes(c.contains);
-      if (typeof v === 'string' && typeof c.contains === 'string') return v.includes(c.contains);
-      throw new EvaluationError(`${c.path} is not a list`);
-    };
-  }
-  const [op, bound] = numericTest(c);
-  return (f) => {
-    const v = get(f);
-    if (v === undefined || v === null) return false;
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new EvaluationError(`${c.path} is not a number`);
-    return op === 'gt' ? v > bound : op === 'gte' ? v >= bound : op === 'lt' ? v < bound : v <= bound;
+// What generated code calls for the tests that can meet a fact of the wrong type.
+const helpers = {
+  num(x: unknown, path: string): number {
+    if (typeof x !== 'number' || Number.isNaN(x)) throw new EvaluationError(`${path} is not a number`);
+    return x;
+  },
+  contains(x: unknown, item: unknown, path: string): boolean {
+    if (x === undefined || x === null) return false;
+    if (Array.isArray(x)) return x.includes(item);
+    if (typeof x === 'string' && typeof item === 'string') return x.includes(item);
+    throw new EvaluationError(`${path} is not a list`);
+  },
+};
+
+/**
+ * Compiles conditions into one generated function (`new Function`) that tests them all in order:
+ * one straight-line expression per rule that V8 optimises as a whole, ~10x faster than a tree of
+ * closures (bench:routing). Safe by construction: the code holds only operators and indexes into
+ * `v` (resolved fact values) and `k` (the policy's constants, paths and sets) — never policy text.
+ */
+export function compileConditions(conditions: Condition[]): CompiledConditions {
+  const slots = new Map<string, number>();
+  const keys: string[][] = [];
+  const k: unknown[] = [];
+  const constant = (x: unknown): string => `k[${k.push(x) - 1}]`;
+  const slot = (path: string): string => {
+    let i = slots.get(path);
+    if (i === undefined) {
+      i = keys.push(path.split('.')) - 1;
+      slots.set(path, i);
+    }
+    return `v[${i}]`;
+  };
+  const expr = (c: Condition): string => {
+    if ('all' in c) return `(${c.all.map(expr).join(' && ')})`;
+    if ('any' in c) return `(${c.any.map(expr).join(' || ')})`;
+    if ('not' in c) return `!${expr(c.not)}`;
+    const v = slot(c.path);
+    if (c.exists !== undefined)
+      return `((${v} !== undefined && ${v} !== null) === ${c.exists ? 'true' : 'false'})`;
+    if ('eq' in c) return `(${v} === ${constant(c.eq)})`;
+    if ('ne' in c) return `(${v} !== ${constant(c.ne)})`;
+    if (c.in !== undefined) return `${constant(new Set(c.in))}.has(${v})`;
+    if ('contains' in c) return `h.contains(${v}, ${constant(c.contains)}, ${constant(c.path)})`;
+    const [op, bound] = numericTest(c);
+    return `(${v} != null && h.num(${v}, ${constant(c.path)}) ${op} ${constant(bound)})`;
+  };
+  const body = conditions.map((c, i) => `if (${expr(c)}) m.push(${i});`).join('\n');
+  const match = new Function('v', 'k', 'h', `'use strict'; const m = []; ${body} return m;`) as (
+    v: readonly unknown[],
+    k: unknown[],
+    h: typeof helpers,
+  ) => number[];
+  return {
+    resolve: (facts) => keys.map((p) => lookup(facts, p)),
+    match: (values) => match(values, k, helpers),
   };
 }
 
-function numericTest(c: LeafCondition): ['gt' | 'gte' | 'lt' | 'lte', number] {
-  if (c.gt !== undefined) return ['gt', c.gt];
-  if (c.gte !== undefined) return ['gte', c.gte];
-  if (c.lt !== undefined) return ['lt', c.lt];
-  return ['lte', c.lte!];
+function numericTest(c: LeafCondition): ['>' | '>=' | '<' | '<=', number] {
+  if (c.gt !== undefined) return ['>', c.gt];
+  if (c.gte !== undefined) return ['>=', c.gte];
+  if (c.lt !== undefined) return ['<', c.lt];
+  return ['<=', c.lte!];
 }
 
 function lookup(facts: Facts, keys: string[]): unknown {

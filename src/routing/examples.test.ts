@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { POLICIES_DIR } from '../config.js';
 import { buildFacts, withCounters } from './facts.js';
-import { loadPolicyFile, type Policy } from './policy.js';
+import { loadPolicyFile, type Policy } from './policy/policy.js';
 import { route, type Route } from './route.js';
 
 // A Wednesday, 10:00 in Almaty (UTC+5): inside both example calendars' hours.

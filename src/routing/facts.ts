@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { businessMinutesBetween } from '../queue/calendar.js';
-import type { Facts } from './condition.js';
+import { conditionPaths, type Facts } from './condition.js';
 import { DEFAULT_FINGERPRINT_FIELDS, factAt, fingerprintOf, promptTemplate } from './fingerprint.js';
-import type { Policy } from './policy.js';
+import type { Policy } from './policy/policy.js';
 
 /** What intake knows about a transaction before routing it. */
 export interface TransactionFacts {
@@ -34,11 +34,23 @@ export function buildFacts(policy: Policy, t: TransactionFacts, now: Date): Fact
     telemetry: t.telemetry ?? {},
     gates: t.gates,
     prompt_template: promptTemplate(t.prompt),
-    time: timeFacts(policy, now),
+    time: usesTime(policy) ? timeFacts(policy, now) : {},
     counters: {},
   };
   facts.fingerprint = fingerprintOf(policy.fingerprint?.fields ?? DEFAULT_FINGERPRINT_FIELDS, facts);
   return facts;
+}
+
+// Whether any rule tests `time.…`; remembered per (immutable) policy so most routes skip the zone maths.
+const timeUse = new WeakMap<Policy, boolean>();
+
+function usesTime(policy: Policy): boolean {
+  let uses = timeUse.get(policy);
+  if (uses === undefined) {
+    uses = policy.rules.some((r) => conditionPaths(r.when, []).some((p) => p.path.split('.')[0] === 'time'));
+    timeUse.set(policy, uses);
+  }
+  return uses;
 }
 
 function timeFacts(policy: Policy, now: Date): Record<string, unknown> {

@@ -6,9 +6,10 @@ export const DEFAULT_FINGERPRINT_FIELDS = ['workflow', 'prompt_template'] as con
 
 type Prompt = string | { role: string; content: string }[];
 
-// Order matters: e-mails and UUIDs contain digits, so they are replaced before bare numbers.
+// Order matters: e-mails and UUIDs contain digits, so they are replaced before bare numbers. The
+// look-behind starts an address only where a run of its characters starts, keeping the scan linear.
 const PLACEHOLDERS: [RegExp, string][] = [
-  [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '<email>'],
+  [/(?<![\w.+-])[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '<email>'],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   [/\b(?=[a-z_-]*\d)[a-z0-9_-]{6,}\b/gi, '<id>'],
   [/\d+([.,]\d+)*/g, '<n>'],
@@ -16,12 +17,14 @@ const PLACEHOLDERS: [RegExp, string][] = [
 ];
 
 /**
- * The prompt with what varies between calls of one template (numbers, ids, e-mail addresses)
- * replaced by placeholders, lower-cased, whitespace collapsed; messages joined as `role: content`.
+ * The prompt's first 16 KiB with what varies between calls of one template (numbers, ids, e-mail
+ * addresses) replaced by placeholders, lower-cased, whitespace collapsed; messages joined as
+ * `role: content`.
  */
 export function promptTemplate(prompt: Prompt): string {
   const text = typeof prompt === 'string' ? prompt : prompt.map((m) => `${m.role}: ${m.content}`).join('\n');
-  let t = text.toLowerCase();
+  // A template is the prompt's shape; its first 16 KiB tell it, and bound the work on a huge prompt.
+  let t = text.slice(0, 16_384).toLowerCase();
   for (const [re, to] of PLACEHOLDERS) t = t.replace(re, to);
   return t.trim();
 }

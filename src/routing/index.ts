@@ -1,16 +1,18 @@
 export {
   activatePolicy,
   compilePolicySource,
-  describeActivePolicy,
+  describeActivePolicies,
   listPolicyVersions,
-  refreshActivePolicy,
-  seedActivePolicy,
+  refreshActivePolicies,
+  seedActivePolicies,
   type Activation,
   type ActivationInput,
-} from './activation.js';
+} from './versions/activation.js';
 export { buildFacts, counterLookups, countsFor, withCounters, type TransactionFacts } from './facts.js';
 export { fingerprintOf, inSample, promptTemplate } from './fingerprint.js';
-export { recordCaseOutcome, type CaseOutcome } from './outcome.js';
+export { diffPolicies, formatPolicyDiff, type PolicyChange, type PolicyDiff } from './policy/diff.js';
+export { recordCaseOutcome, type CaseOutcome } from './state/outcome.js';
+export { pruneCounterHits } from './state/prune.js';
 export { longestFoldWindow, placeTransaction, type Placement, type Verdict } from './placement.js';
 export {
   loadPolicyFile,
@@ -20,9 +22,9 @@ export {
   type Policy,
   type Remediation,
   type RoutingAction,
-} from './policy.js';
-export { POLICY_CHANNEL } from './policy-queries.js';
-export { policyJsonSchema } from './policy-schema.js';
+} from './policy/policy.js';
+export { POLICY_CHANNEL, type PolicyRole } from './versions/queries.js';
+export { policyJsonSchema } from './policy/schema.js';
 export {
   insertCounterHitsSql,
   loadRoutingHistory,
@@ -32,6 +34,6 @@ export {
   type CaseRouteRow,
   type CounterHitRow,
   type RoutingHistory,
-} from './queries.js';
+} from './state/queries.js';
 export { routeTransaction, type RoutedTransaction } from './route-transaction.js';
 export { route, slaOf, type Facts, type ResolvedSla, type Route } from './route.js';

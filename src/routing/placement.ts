@@ -1,5 +1,5 @@
 import { inSample } from './fingerprint.js';
-import type { RoutingHistory } from './queries.js';
+import type { RoutingHistory } from './state/queries.js';
 import type { Route } from './route.js';
 
 /** The verdict a transaction gets. */

@@ -1,8 +1,8 @@
 import type { Queryable } from '../db/index.js';
 import { buildFacts, counterLookups, countsFor, withCounters, type TransactionFacts } from './facts.js';
 import { longestFoldWindow, placeTransaction, type Placement } from './placement.js';
-import type { Policy } from './policy.js';
-import { loadRoutingHistory, NO_HISTORY, type CaseRouteRow, type CounterHitRow } from './queries.js';
+import type { Policy } from './policy/policy.js';
+import { loadRoutingHistory, NO_HISTORY, type CaseRouteRow, type CounterHitRow } from './state/queries.js';
 import { route, type Route } from './route.js';
 
 /** A routed transaction: the route, where it lands, and the routing rows to write with it. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { POLICIES_DIR } from '../config.js';
 import { GatehouseError } from '../errors.js';
 import { inSample } from './fingerprint.js';
-import { loadPolicyFile, parsePolicy, type Policy } from './policy.js';
+import { loadPolicyFile, parsePolicy, type Condition, type Policy } from './policy/policy.js';
 import { route } from './route.js';
 
 const EXAMPLES = ['default', 'customer-replies', 'returns'].map((n) =>
@@ -44,6 +44,38 @@ const facts = fc.record({
   counters: fc.dictionary(fc.constantFrom('prompt_failures_24h', 'customer_returns_30d'), value),
   prompt_template: fc.string(),
 });
+
+/** The condition language read literally (the reference the compiled matcher must agree with). */
+function holds(c: Condition, facts: Record<string, unknown>): boolean {
+  if ('all' in c) return c.all.every((x) => holds(x, facts));
+  if ('any' in c) return c.any.some((x) => holds(x, facts));
+  if ('not' in c) return !holds(c.not, facts);
+  const v = c.path
+    .split('.')
+    .reduce<unknown>(
+      (o, k) =>
+        o !== null && typeof o === 'object' && Object.hasOwn(o, k)
+          ? (o as Record<string, unknown>)[k]
+          : undefined,
+      facts,
+    );
+  if (c.exists !== undefined) return (v !== undefined && v !== null) === c.exists;
+  if ('eq' in c) return v === c.eq;
+  if ('ne' in c) return v !== c.ne;
+  if (c.in !== undefined) return c.in.includes(v);
+  if ('contains' in c) {
+    if (v === undefined || v === null) return false;
+    if (Array.isArray(v)) return v.includes(c.contains);
+    if (typeof v === 'string' && typeof c.contains === 'string') return v.includes(c.contains);
+    throw new Error('type');
+  }
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new Error('type');
+  if (c.gt !== undefined) return v > c.gt;
+  if (c.gte !== undefined) return v >= c.gte;
+  if (c.lt !== undefined) return v < c.lt;
+  return v <= c.lte!;
+}
 
 function checkTotal(policy: Policy, f: Record<string, unknown>): void {
   const r = route(policy, f);
@@ -86,6 +118,11 @@ describe('routing is total and deterministic', () => {
       fc.record({ path: fc.constantFrom('metadata.category', 'workflow'), eq: fc.constantFrom('a', 'b') }),
       fc.record({ path: fc.constant('metadata.tags'), contains: fc.constantFrom('a', 'b') }),
       fc.record({ path: fc.constant('metadata.category'), exists: fc.boolean() }),
+      fc.record({ path: fc.constantFrom('metadata.category', 'workflow'), ne: fc.constantFrom('a', 'b') }),
+      fc.record({
+        path: fc.constantFrom('metadata.category', 'metadata.amount'),
+        in: fc.array(fc.constantFrom('a', 'b', 1, 50), { minLength: 1, maxLength: 3 }),
+      }),
     );
     const condition = fc.letrec<{ c: unknown }>((tie) => ({
       c: fc.oneof(
@@ -134,7 +171,18 @@ describe('routing is total and deterministic', () => {
           if (err instanceof GatehouseError) return;
           throw err;
         }
-        for (const f of many) checkTotal(policy, f);
+        for (const f of many) {
+          checkTotal(policy, f);
+          // The generated matcher agrees with a plain reading of the condition language.
+          let expected: string[] | 'error';
+          try {
+            expected = policy.rules.filter((r) => holds(r.when, f)).map((r) => r.id);
+          } catch {
+            expected = 'error';
+          }
+          const r = route(policy, f);
+          expect(r.evaluation_error ? 'error' : r.matched_rules).toEqual(expected);
+        }
         routed++;
       }),
       { numRuns: 300 },

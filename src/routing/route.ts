@@ -1,6 +1,6 @@
-import { compileCondition, EvaluationError, type Facts, type Test } from './condition.js';
+import { compileConditions, EvaluationError, type CompiledConditions, type Facts } from './condition.js';
 import { DEFAULT_FINGERPRINT_FIELDS, fingerprintOf } from './fingerprint.js';
-import type { Policy, Remediation, RoutingAction, RoutingOutcome, SlaSpec } from './policy.js';
+import type { Policy, Remediation, RoutingAction, RoutingOutcome, SlaSpec } from './policy/policy.js';
 
 export type { Facts } from './condition.js';
 
@@ -40,28 +40,26 @@ export interface Route {
   evaluation_error: boolean;
 }
 
-interface CompiledRule {
-  id: string;
-  test: Test;
-  rank: number;
-  then: RoutingOutcome;
+interface CompiledPolicy {
+  conditions: CompiledConditions;
+  ids: string[];
+  ranks: number[];
 }
 
 // Policies are immutable once parsed, so their compiled rules can be remembered without going stale.
-const compiled = new WeakMap<Policy, CompiledRule[]>();
+const compiled = new WeakMap<Policy, CompiledPolicy>();
 
-function compiledRules(policy: Policy): CompiledRule[] {
-  let rules = compiled.get(policy);
-  if (!rules) {
-    rules = policy.rules.map((r) => ({
-      id: r.id,
-      test: compileCondition(r.when),
-      rank: policy.risk_classes[r.then.risk_class]!.rank,
-      then: r.then,
-    }));
-    compiled.set(policy, rules);
+function compiledPolicy(policy: Policy): CompiledPolicy {
+  let c = compiled.get(policy);
+  if (!c) {
+    c = {
+      conditions: compileConditions(policy.rules.map((r) => r.when)),
+      ids: policy.rules.map((r) => r.id),
+      ranks: policy.rules.map((r) => policy.risk_classes[r.then.risk_class]!.rank),
+    };
+    compiled.set(policy, c);
   }
-  return rules;
+  return c;
 }
 
 /**
@@ -74,19 +72,19 @@ export function route(policy: Policy, facts: Facts): Route {
     typeof facts.fingerprint === 'string'
       ? facts.fingerprint
       : fingerprintOf(policy.fingerprint?.fields ?? DEFAULT_FINGERPRINT_FIELDS, facts);
-  const matched: string[] = [];
-  let winner: CompiledRule | undefined;
+  const { conditions, ids, ranks } = compiledPolicy(policy);
+  let hits: number[];
   try {
-    for (const rule of compiledRules(policy)) {
-      if (!rule.test(facts)) continue;
-      matched.push(rule.id);
-      if (!winner || rule.rank < winner.rank) winner = rule;
-    }
+    hits = conditions.match(conditions.resolve(facts));
   } catch (err) {
     if (!(err instanceof EvaluationError)) throw err;
-    return resolve(policy, policy.on_error, null, matched, fingerprint, true);
+    return resolve(policy, policy.on_error, null, [], fingerprint, true);
   }
-  return resolve(policy, winner?.then ?? policy.default, winner?.id ?? null, matched, fingerprint, false);
+  let winner = -1;
+  for (const i of hits) if (winner < 0 || ranks[i]! < ranks[winner]!) winner = i;
+  const rule = winner < 0 ? undefined : policy.rules[winner]!;
+  const matched = hits.map((i) => ids[i]!);
+  return resolve(policy, rule?.then ?? policy.default, rule?.id ?? null, matched, fingerprint, false);
 }
 
 /** Minutes of an SLA spec (business hours become minutes of the same calendar). */
@@ -117,8 +115,10 @@ function resolve(
   const cls = policy.risk_classes[o.risk_class]!;
   const sla = slaOf(o.sla ?? cls.sla ?? { minutes: cls.sla_minutes! });
   const group = o.group ?? lowestLevelGroup(policy);
-  const groupLevel =
-    (group ? (policy.groups?.[group] as { level?: unknown } | undefined)?.level : undefined) ?? 1;
+  const groupLevel = group ? (policy.groups?.[group] as { level?: unknown } | undefined)?.level : undefined;
+  // A group's level is the queue's to validate; routing only keeps it within L1–L3.
+  const level =
+    o.level ?? (typeof groupLevel === 'number' ? Math.min(3, Math.max(1, Math.round(groupLevel))) : 1);
   return {
     risk_class: o.risk_class,
     risk_rank: cls.rank,
@@ -126,7 +126,7 @@ function resolve(
     action: o.action,
     sample_rate: o.sample_rate ?? null,
     group,
-    level: o.level ?? (typeof groupLevel === 'number' ? groupLevel : 1),
+    level,
     sla,
     sla_minutes: sla.minutes,
     checklist: o.checklist ?? null,

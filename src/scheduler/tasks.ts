@@ -5,6 +5,7 @@ import { leaseExpiryTask } from '../queue/expiry.js';
 import { sloAlertTask, sloRollupTask } from '../slo/index.js';
 import { fireEscalationsTask, scheduleMissedCasesTask } from '../escalation/index.js';
 import { deliverNotificationsTask } from '../notify/index.js';
+import { pruneCounterHits } from '../routing/index.js';
 import type { ScheduledTask } from './index.js';
 
 /** Every domain's time-based work; each domain adds its tasks here. */
@@ -18,4 +19,5 @@ export const TASKS: readonly ScheduledTask[] = [
   fireEscalationsTask,
   scheduleMissedCasesTask,
   deliverNotificationsTask,
+  pruneCounterHits,
 ];

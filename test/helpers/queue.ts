@@ -7,7 +7,8 @@ import type { TestServer } from './server.js';
  * compilers an activation uses.
  */
 export function usePolicy(s: TestServer, yamlText: string): void {
-  s.ctx.policies.use(s.ctx.policies.compile(parsePolicy(yamlText, 'queue-policy.yaml')));
+  const primary = s.ctx.policies.compile(parsePolicy(yamlText, 'queue-policy.yaml'));
+  s.ctx.policies.use({ ...s.ctx.policies.current(), primary });
 }
 
 /** A settable fake clock for `startTestServer(…, { clock })`. */

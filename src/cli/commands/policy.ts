@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { diffPolicies, formatPolicyDiff } from '../../routing/diff.js';
-import { policyJsonSchema } from '../../routing/index.js';
+import { diffPolicies, formatPolicyDiff, policyJsonSchema } from '../../routing/index.js';
 import { loadActivePolicy } from '../../server.js';
 
 /** `gatehouse policy check|diff|schema`: validate, compare and describe policy files offline. */

@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/index.js';
-import type { CounterLookup } from './facts.js';
+import type { Queryable } from '../../db/index.js';
+import type { CounterLookup } from '../facts.js';
 
 /** An open case intake may fold a repeat into: its winning rule and when it opened. */
 export interface FoldCandidate {
@@ -174,4 +174,30 @@ export async function settleFoldedTransactions(
     [p.tenantId, p.caseId, p.release, p.at],
   );
   return rows.map((r) => r.id);
+}
+
+/** Deletes counter hits older than `before`; returns how many went. */
+export async function deleteCounterHitsBefore(q: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await q.query(`delete from counter_hits where at < $1`, [before]);
+  return rowCount;
+}
+
+/** A safe pattern's learning state. */
+export interface SafePatternRow {
+  rule_id: string;
+  fingerprint: string;
+  approvals: number;
+  reversals: number;
+  last_approved_at: Date | null;
+  last_reversed_at: Date | null;
+}
+
+/** A tenant's safe patterns, most approved first. */
+export async function listSafePatterns(q: Queryable, tenantId: string): Promise<SafePatternRow[]> {
+  const { rows } = await q.query<SafePatternRow>(
+    `select rule_id, fingerprint, approvals, reversals, last_approved_at, last_reversed_at
+     from safe_patterns where tenant_id = $1 order by approvals desc, rule_id, fingerprint limit 1000`,
+    [tenantId],
+  );
+  return rows;
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { GatehouseError } from '../errors.js';
-import type { Calendar } from '../queue/calendar.js';
-import { checkPolicy } from './policy-checks.js';
-import { PolicySchema, type PolicyDoc } from './policy-schema.js';
+import { GatehouseError } from '../../errors.js';
+import type { Calendar } from '../../queue/calendar.js';
+import { checkPolicy } from './checks.js';
+import { PolicySchema, type PolicyDoc } from './schema.js';
 
 export type {
   Condition,
@@ -15,7 +15,7 @@ export type {
   RoutingOutcome,
   Rule,
   SlaSpec,
-} from './policy-schema.js';
+} from './schema.js';
 
 /**
  * A validated policy: the document, its version `<name>@<first 12 hex of SHA-256 of the file>`,

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { parseCalendar, type Calendar } from '../queue/calendar.js';
-import { conditionPaths, impossibility } from './condition.js';
-import type { PolicyDoc, RoutingOutcome, SlaSpec } from './policy-schema.js';
+import { parseCalendar, type Calendar } from '../../queue/calendar.js';
+import { conditionPaths, impossibility } from '../condition.js';
+import type { PolicyDoc, RoutingOutcome, SlaSpec } from './schema.js';
 
 type YamlPath = (string | number)[];
 type Fail = (path: YamlPath, msg: string) => never;

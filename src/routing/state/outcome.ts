@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/index.js';
-import { VERDICT_CHANNEL } from '../intake/verdicts.js';
+import type { Queryable } from '../../db/index.js';
+import { VERDICT_CHANNEL } from '../../intake/verdicts.js';
 import { countPatternApproval, findCaseRoute, reversePattern, settleFoldedTransactions } from './queries.js';
 
 /** A final decision on a case, as routing learns from it. */

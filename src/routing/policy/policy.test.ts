@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { POLICIES_DIR } from '../config.js';
+import { POLICIES_DIR } from '../../config.js';
 import { diffPolicies } from './diff.js';
 import { locatePolicyError, parsePolicy } from './policy.js';
-import { policyJsonSchema } from './policy-schema.js';
+import { policyJsonSchema } from './schema.js';
 
 const HEAD = `name: t
 risk_classes:
