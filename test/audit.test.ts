@@ -145,6 +145,40 @@ describe(`the audit log (${STORE})`, () => {
     expect(envelope).not.toContain('parcel');
   });
 
+  it('POST /v1/transactions?receipt=wait answers once its entries are signed, with a receipt for each', async () => {
+    let answer: Awaited<ReturnType<TestServer['api']>> | undefined;
+    const sent = s.api('POST', '/v1/transactions?receipt=wait', {
+      body: makeTransaction({ output: STORY_OUTPUT }),
+    });
+    void sent.then((r) => (answer = r));
+    // The scheduler is off here: integrate until the waiting request sees its checkpoint.
+    while (!answer) {
+      await integratePending(s.ctx);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(answer.status).toBe(201);
+    const receipts = answer.body.audit_receipts as {
+      kind: string;
+      index: number;
+      entry: string;
+      receipt: string;
+    }[];
+    expect(receipts.map((r) => r.kind)).toEqual([
+      'transaction.received',
+      'gates.evaluated',
+      'transaction.routed',
+      'case.opened',
+    ]);
+    const vkey = parseVerifierKey((await text('/v1/audit/key')).text.trim());
+    for (const r of receipts) {
+      const verified = verifyReceipt(r.receipt, b64(r.entry), [vkey], ORIGIN);
+      expect(verified.index).toBe(BigInt(r.index));
+      expect(Buffer.from(b64(r.entry)).toString()).toContain(answer.body.id);
+    }
+    const plain = await s.api('POST', '/v1/transactions', { body: makeTransaction() });
+    expect(plain.body.audit_receipts).toBeUndefined();
+  });
+
   it('refuses UPDATE and DELETE on the log tables', async () => {
     for (const sql of [
       `update audit_leaves set leaf = leaf where leaf_index = 0`,
