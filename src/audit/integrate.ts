@@ -57,7 +57,7 @@ function subjectSeeds(entries: PendingEntry[]): SubjectSeed[] {
   for (const e of entries) {
     const subject = subjectOf(e.transaction_id);
     const id = `${e.tenant_id} ${subject}`;
-    const workflow = typeof e.body.workflow === 'string' ? e.body.workflow : null;
+    const workflow = e.workflow;
     const seen = seeds.get(id);
     if (seen) seen.workflow ??= workflow;
     else
@@ -110,12 +110,12 @@ async function integrateIn(
     const key = keys.get(`${e.tenant_id} ${subject}`) ?? null;
     let commitment: Uint8Array;
     if (key) {
-      const sealed = sealPayload(key, index.toString(), e.body);
+      const sealed = sealPayload(key, index.toString(), e.body_text);
       commitment = sealed.commitment;
       payloads.push({ index, tenantId: e.tenant_id, subject, ...sealed.payload });
     } else {
       // The subject was already erased: commit to the payload with a salt nobody keeps, store nothing.
-      commitment = commitPayload(randomBytes(32), e.body);
+      commitment = commitPayload(randomBytes(32), e.body_text);
     }
     const leaf = encodeLeaf(
       {
