@@ -113,14 +113,12 @@ describe(`the audit log (${STORE})`, () => {
     expect((await s.api('GET', `/v1/audit/receipts/${head}`, { key: auditor })).status).toBe(409);
     expect((await s.api('GET', `/v1/audit/entries/abc`, { key: auditor })).status).toBe(422);
     const ingest = await s.key('ingest');
-    for (const path of [
-      '/v1/audit/checkpoint',
-      '/v1/audit/key',
-      '/v1/audit/entries/0',
-      '/v1/audit/receipts/0',
-    ]) {
+    for (const path of ['/v1/audit/checkpoint', '/v1/audit/entries/0', '/v1/audit/receipts/0']) {
       expect((await s.api('GET', path, { key: ingest })).status, path).toBe(403);
     }
+    // The public key is for anyone holding a receipt.
+    expect((await s.api('GET', '/v1/audit/key', { key: ingest })).status).toBe(200);
+    expect((await s.api('GET', '/v1/audit/key', { key: '' })).status).toBe(401);
   });
 
   it("shows a transaction's steps in order with their leaf indices and opened payloads", async () => {
