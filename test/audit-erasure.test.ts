@@ -6,8 +6,8 @@ import {
   auditCompleteness,
   integratePending,
 } from '../src/audit/index.js';
-import { decodeBase64, parseVerifierKey } from '../src/audit/note.js';
-import { verifyReceipt } from '../src/audit/receipt.js';
+import { decodeBase64, parseVerifierKey } from '../src/audit/formats/note.js';
+import { verifyReceipt } from '../src/audit/formats/receipt.js';
 import { makeTransaction, STORY_OUTPUT } from './helpers/factories.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { STORE } from './helpers/store.js';

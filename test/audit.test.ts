@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAuditLog } from '../src/audit/check.js';
 import { integratePending } from '../src/audit/index.js';
-import { leafHash, verifyConsistency, verifyInclusion } from '../src/audit/merkle.js';
-import { decodeBase64, generateSignerKey, openCheckpoint, parseVerifierKey } from '../src/audit/note.js';
-import { verifyReceipt } from '../src/audit/receipt.js';
+import { leafHash, verifyConsistency, verifyInclusion } from '../src/audit/formats/merkle.js';
+import {
+  decodeBase64,
+  generateSignerKey,
+  openCheckpoint,
+  parseVerifierKey,
+} from '../src/audit/formats/note.js';
+import { verifyReceipt } from '../src/audit/formats/receipt.js';
 import { makeTransaction, STORY_OUTPUT } from './helpers/factories.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { STORE } from './helpers/store.js';

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/index.js';
-import { decodeLeaf } from './envelope.js';
-import { appendLeaves, EMPTY_ROOT, leafHash, type StoredNode } from './merkle.js';
-import { encodeBase64, openCheckpoint, type NoteVerifier } from './note.js';
+import { decodeLeaf } from './formats/envelope.js';
+import { appendLeaves, EMPTY_ROOT, leafHash, type StoredNode } from './formats/merkle.js';
+import { encodeBase64, openCheckpoint, type NoteVerifier } from './formats/note.js';
 import { allCheckpoints, readNodes } from './queries.js';
 
 // `gatehouse audit check`: recompute the whole tree from the stored leaf bytes and hold it against

@@ -1,7 +1,7 @@
 import type { Ctx } from '../ctx.js';
 import type { Queryable } from '../db/index.js';
 import type { ScheduledTask } from '../scheduler/index.js';
-import { subjectOf } from './envelope.js';
+import { subjectOf } from './formats/envelope.js';
 import { appendAudit } from './append.js';
 
 // Erasure by crypto-shredding: a subject's payloads were sealed with its own key, so destroying the

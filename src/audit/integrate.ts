@@ -3,9 +3,9 @@ import type { Ctx } from '../ctx.js';
 import type { Queryable } from '../db/index.js';
 import { GatehouseError } from '../errors.js';
 import type { ScheduledTask } from '../scheduler/index.js';
-import { commitPayload, encodeLeaf, sealPayload, subjectOf } from './envelope.js';
-import { appendLeaves, compactRangeIds, EMPTY_ROOT, leafHash } from './merkle.js';
-import { formatCheckpoint, newVerifier, NoteError, openNote, signNote } from './note.js';
+import { commitPayload, encodeLeaf, sealPayload, subjectOf } from './formats/envelope.js';
+import { appendLeaves, compactRangeIds, EMPTY_ROOT, leafHash } from './formats/merkle.js';
+import { formatCheckpoint, newVerifier, NoteError, openNote, signNote } from './formats/note.js';
 import {
   insertBatch,
   latestCheckpoint,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/index.js';
-import type { NodeId, StoredNode } from './merkle.js';
+import type { NodeId, StoredNode } from './formats/merkle.js';
 
 // The audit log's SQL. Bytes travel as base64 inside one JSON parameter (decoded with `decode`), which
 // both drivers pass the same way; bigints come back as text and are turned into BigInt here.

@@ -1,10 +1,10 @@
 import type { Ctx } from '../ctx.js';
 import type { Queryable } from '../db/index.js';
-import { inclusionProof } from './merkle.js';
-import { encodeBase64 } from './note.js';
+import { inclusionProof } from './formats/merkle.js';
+import { encodeBase64 } from './formats/note.js';
 import { nodeLoader } from './proofs.js';
 import { latestCheckpoint } from './queries.js';
-import { formatReceipt } from './receipt.js';
+import { formatReceipt } from './formats/receipt.js';
 
 // `POST /v1/transactions?receipt=wait`: the caller waits (about a second, the integrator's interval)
 // for the checkpoint that covers the transaction's entries, and takes away a receipt for each —

@@ -5,10 +5,10 @@ import { BEARER, type App } from '../http/env.js';
 import { PROBLEM } from '../http/schemas.js';
 import { requireRole, type Principal } from '../keys/index.js';
 import { eraseTransactions, listTransactionAudit } from './index.js';
-import { encodeBase64 } from './note.js';
+import { encodeBase64 } from './formats/note.js';
 import { buildReceipt, currentCheckpoint, getLeafEntry, proveConsistency, proveInclusion } from './proofs.js';
 import { listLeaves } from './queries.js';
-import { leafHash } from './merkle.js';
+import { leafHash } from './formats/merkle.js';
 import { auditVerifierKeys } from './signing-key.js';
 
 // The auditor's view of the log (DESIGN "Contract"): the signed checkpoint, the verifier key,

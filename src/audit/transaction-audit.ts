@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/index.js';
-import { decodeLeaf, openPayload } from './envelope.js';
+import { decodeLeaf, openPayload } from './formats/envelope.js';
 
 /** A stored audit entry as the API shows it; `body` is null once its subject was erased. */
 export interface AuditEntry {
