@@ -86,22 +86,12 @@ function checkKeyContinuity(ctx: Pick<Ctx, 'config'>, note: string): void {
   }
 }
 
-async function integrateIn(
-  ctx: Pick<Ctx, 'config' | 'clock'>,
-  tx: Queryable,
-  limit: number,
-): Promise<IntegrateResult | undefined> {
-  const { rows } = await tx.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock($1) as locked`, [
-    INTEGRATOR_LOCK,
-  ]);
-  if (!rows[0]?.locked) return undefined;
-  const head = await latestCheckpoint(tx);
-  const size = head?.size ?? 0n;
-  const pending = await pendingEntries(tx, limit);
-  if (head && pending.length === 0) return { size, added: 0 };
-  if (head) checkKeyContinuity(ctx, head.note);
-
-  const keys = await subjectKeys(tx, subjectSeeds(pending));
+/** Leaves (envelope + commitment) for a batch starting at leaf `size`, and the payloads sealed for them. */
+function sealAndEncode(
+  size: bigint,
+  pending: PendingEntry[],
+  keys: Map<string, Uint8Array | null>,
+): Pick<IntegratedBatch, 'leaves' | 'payloads'> {
   const leaves: IntegratedBatch['leaves'] = [];
   const payloads: IntegratedBatch['payloads'] = [];
   pending.forEach((e, i) => {
@@ -133,6 +123,26 @@ async function integrateIn(
     leaves.push({ index, seq: e.seq, tenantId: e.tenant_id, leaf });
   });
 
+  return { leaves, payloads };
+}
+
+async function integrateIn(
+  ctx: Pick<Ctx, 'config' | 'clock'>,
+  tx: Queryable,
+  limit: number,
+): Promise<IntegrateResult | undefined> {
+  const { rows } = await tx.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock($1) as locked`, [
+    INTEGRATOR_LOCK,
+  ]);
+  if (!rows[0]?.locked) return undefined;
+  const head = await latestCheckpoint(tx);
+  const size = head?.size ?? 0n;
+  const pending = await pendingEntries(tx, limit);
+  if (head && pending.length === 0) return { size, added: 0 };
+  if (head) checkKeyContinuity(ctx, head.note);
+
+  const keys = await subjectKeys(tx, subjectSeeds(pending));
+  const { leaves, payloads } = sealAndEncode(size, pending, keys);
   const appended =
     pending.length > 0
       ? appendLeaves(
