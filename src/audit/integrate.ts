@@ -205,6 +205,9 @@ export async function integratePending(
     if (!r) return last;
     last = r;
     if (r.added < limit || performance.now() - started > RUN_BUDGET_MS) return last;
+    // The embedded store answers in microtasks: without a turn of the event loop between batches,
+    // HTTP requests would wait for the whole run instead of for one batch.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
