@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integratePending } from '../src/audit/index.js';
-import { formatCheckpoint, generateSignerKey, parseSignerKey, signNote } from '../src/audit/note.js';
+import { formatCheckpoint, generateSignerKey, parseSignerKey, signNote } from '../src/audit/formats/note.js';
 import { makeTransaction } from './helpers/factories.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { STORE } from './helpers/store.js';

@@ -2,8 +2,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAuditLog } from '../src/audit/check.js';
 import { appendAudit, integrateBatch } from '../src/audit/index.js';
-import { verifyConsistency, verifyInclusion } from '../src/audit/merkle.js';
-import { decodeBase64, openCheckpoint, parseVerifierKey, type NoteVerifier } from '../src/audit/note.js';
+import { verifyConsistency, verifyInclusion } from '../src/audit/formats/merkle.js';
+import {
+  decodeBase64,
+  openCheckpoint,
+  parseVerifierKey,
+  type NoteVerifier,
+} from '../src/audit/formats/note.js';
 import { proveConsistency, proveInclusion } from '../src/audit/proofs.js';
 import { resolveConfig } from '../src/config.js';
 import { migrate, type Db } from '../src/db/index.js';

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAuditLog } from '../src/audit/check.js';
 import { integratePending } from '../src/audit/index.js';
-import { leafHash, verifyConsistency, verifyInclusion } from '../src/audit/merkle.js';
-import { decodeBase64, generateSignerKey, openCheckpoint, parseVerifierKey } from '../src/audit/note.js';
-import { verifyReceipt } from '../src/audit/receipt.js';
+import { leafHash, verifyConsistency, verifyInclusion } from '../src/audit/formats/merkle.js';
+import {
+  decodeBase64,
+  generateSignerKey,
+  openCheckpoint,
+  parseVerifierKey,
+} from '../src/audit/formats/note.js';
+import { verifyReceipt } from '../src/audit/formats/receipt.js';
 import { makeTransaction, STORY_OUTPUT } from './helpers/factories.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { STORE } from './helpers/store.js';
@@ -113,14 +118,12 @@ describe(`the audit log (${STORE})`, () => {
     expect((await s.api('GET', `/v1/audit/receipts/${head}`, { key: auditor })).status).toBe(409);
     expect((await s.api('GET', `/v1/audit/entries/abc`, { key: auditor })).status).toBe(422);
     const ingest = await s.key('ingest');
-    for (const path of [
-      '/v1/audit/checkpoint',
-      '/v1/audit/key',
-      '/v1/audit/entries/0',
-      '/v1/audit/receipts/0',
-    ]) {
+    for (const path of ['/v1/audit/checkpoint', '/v1/audit/entries/0', '/v1/audit/receipts/0']) {
       expect((await s.api('GET', path, { key: ingest })).status, path).toBe(403);
     }
+    // The public key is for anyone holding a receipt.
+    expect((await s.api('GET', '/v1/audit/key', { key: ingest })).status).toBe(200);
+    expect((await s.api('GET', '/v1/audit/key', { key: '' })).status).toBe(401);
   });
 
   it("shows a transaction's steps in order with their leaf indices and opened payloads", async () => {
@@ -143,6 +146,40 @@ describe(`the audit log (${STORE})`, () => {
     const envelope = Buffer.from(leaf.body.entry, 'base64').toString();
     expect(envelope).toContain(`"transaction_id":"${id}"`);
     expect(envelope).not.toContain('parcel');
+  });
+
+  it('POST /v1/transactions?receipt=wait answers once its entries are signed, with a receipt for each', async () => {
+    let answer: Awaited<ReturnType<TestServer['api']>> | undefined;
+    const sent = s.api('POST', '/v1/transactions?receipt=wait', {
+      body: makeTransaction({ output: STORY_OUTPUT }),
+    });
+    void sent.then((r) => (answer = r));
+    // The scheduler is off here: integrate until the waiting request sees its checkpoint.
+    while (!answer) {
+      await integratePending(s.ctx);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(answer.status).toBe(201);
+    const receipts = answer.body.audit_receipts as {
+      kind: string;
+      index: number;
+      entry: string;
+      receipt: string;
+    }[];
+    expect(receipts.map((r) => r.kind)).toEqual([
+      'transaction.received',
+      'gates.evaluated',
+      'transaction.routed',
+      'case.opened',
+    ]);
+    const vkey = parseVerifierKey((await text('/v1/audit/key')).text.trim());
+    for (const r of receipts) {
+      const verified = verifyReceipt(r.receipt, b64(r.entry), [vkey], ORIGIN);
+      expect(verified.index).toBe(BigInt(r.index));
+      expect(Buffer.from(b64(r.entry)).toString()).toContain(answer.body.id);
+    }
+    const plain = await s.api('POST', '/v1/transactions', { body: makeTransaction() });
+    expect(plain.body.audit_receipts).toBeUndefined();
   });
 
   it('refuses UPDATE and DELETE on the log tables', async () => {

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/index.js';
-import { decodeLeaf } from './envelope.js';
-import { appendLeaves, EMPTY_ROOT, leafHash, type StoredNode } from './merkle.js';
-import { encodeBase64, openCheckpoint, type NoteVerifier } from './note.js';
+import { decodeLeaf } from './formats/envelope.js';
+import { appendLeaves, EMPTY_ROOT, leafHash, type StoredNode } from './formats/merkle.js';
+import { encodeBase64, openCheckpoint, type NoteVerifier } from './formats/note.js';
 import { allCheckpoints, readNodes } from './queries.js';
 
 // `gatehouse audit check`: recompute the whole tree from the stored leaf bytes and hold it against
@@ -21,15 +21,23 @@ export interface CheckReport {
 
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
+/** A leaf beside the outbox row it came from (null columns when that row is gone). */
+interface OutboxLeaf {
+  leaf_index: string;
+  leaf: Uint8Array;
+  seq: string | null;
+  kind: string | null;
+  tenant_id: string | null;
+  transaction_id: string | null;
+  case_id: string | null;
+  actor: string | null;
+  at: Date | null;
+}
+
 async function readLeafChunk(q: Queryable, from: bigint, to: bigint) {
-  const { rows } = await q.query<{
-    leaf_index: string;
-    leaf: Uint8Array;
-    seq: string | null;
-    kind: string | null;
-    tenant_id: string | null;
-  }>(
-    `select l.leaf_index::text as leaf_index, l.leaf, e.seq::text as seq, e.kind, e.tenant_id
+  const { rows } = await q.query<OutboxLeaf>(
+    `select l.leaf_index::text as leaf_index, l.leaf, e.seq::text as seq, e.kind, e.tenant_id, e.transaction_id,
+            e.case_id, e.actor, e.at
      from audit_leaves l left join audit_entries e on e.leaf_index = l.leaf_index
      where l.leaf_index >= $1 and l.leaf_index < $2 order by l.leaf_index`,
     [from.toString(), to.toString()],
@@ -100,19 +108,19 @@ export async function checkAuditLog(q: Queryable, verifiers: readonly NoteVerifi
   return { size: Number(size), checkpoints: matched, problems };
 }
 
-function checkEnvelope(
-  r: {
-    leaf_index: string;
-    leaf: Uint8Array;
-    seq: string | null;
-    kind: string | null;
-    tenant_id: string | null;
-  },
-  report: (p: string) => void,
-): void {
+function checkEnvelope(r: OutboxLeaf, report: (p: string) => void): void {
   try {
     const leaf = decodeLeaf(r.leaf);
-    if (leaf.seq !== r.seq || leaf.kind !== r.kind || leaf.tenantId !== r.tenant_id) {
+    const same =
+      leaf.seq === r.seq &&
+      leaf.kind === r.kind &&
+      leaf.tenantId === r.tenant_id &&
+      leaf.transactionId === r.transaction_id &&
+      leaf.caseId === r.case_id &&
+      leaf.actor === r.actor &&
+      r.at !== null &&
+      leaf.at === new Date(r.at).toISOString();
+    if (!same) {
       report(`leaf ${r.leaf_index}: outbox row does not match the leaf envelope`);
     }
   } catch (err) {

@@ -1,9 +1,9 @@
 import type { Queryable } from '../db/index.js';
 import { GatehouseError } from '../errors.js';
-import { consistencyProof, inclusionProof, leafHash, rootHash, type GetNode } from './merkle.js';
-import { encodeBase64 } from './note.js';
+import { consistencyProof, inclusionProof, leafHash, rootHash, type GetNode } from './formats/merkle.js';
+import { encodeBase64 } from './formats/note.js';
 import { latestCheckpoint, readLeaf, readNodes, type CheckpointRow } from './queries.js';
-import { formatReceipt } from './receipt.js';
+import { formatReceipt } from './formats/receipt.js';
 
 // Proofs served from the stored complete subtrees. A proof touches O(log n) nodes, fetched in one
 // query: merkle.ts asks for all of them synchronously, and the loader answers them together.

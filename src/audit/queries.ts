@@ -1,10 +1,10 @@
 import type { Queryable } from '../db/index.js';
-import type { NodeId, StoredNode } from './merkle.js';
+import type { NodeId, StoredNode } from './formats/merkle.js';
 
-// The audit log's SQL. Bytes travel as hex inside one JSON parameter (decoded with `decode`), which
+// The audit log's SQL. Bytes travel as base64 inside one JSON parameter (decoded with `decode`), which
 // both drivers pass the same way; bigints come back as text and are turned into BigInt here.
 
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 
 /** A signed tree head as stored. */
 export interface CheckpointRow {
@@ -36,7 +36,7 @@ export async function allCheckpoints(q: Queryable): Promise<CheckpointRow[]> {
   }));
 }
 
-/** An outbox row not yet in the tree. */
+/** An outbox row not yet in the tree; its body as jsonb text, never parsed on the way to sealing. */
 export interface PendingEntry {
   seq: string;
   tenant_id: string;
@@ -45,13 +45,15 @@ export interface PendingEntry {
   case_id: string | null;
   actor: string;
   at: Date;
-  body: Record<string, unknown>;
+  body_text: string;
+  workflow: string | null;
 }
 
 /** Up to `limit` outbox rows not yet integrated, oldest first. */
 export async function pendingEntries(q: Queryable, limit: number): Promise<PendingEntry[]> {
   const { rows } = await q.query<PendingEntry>(
-    `select seq::text as seq, tenant_id, kind, transaction_id, case_id, actor, at, body
+    `select seq::text as seq, tenant_id, kind, transaction_id, case_id, actor, at, body::text as body_text,
+            body->>'workflow' as workflow
      from audit_entries e where e.leaf_index is null order by e.seq limit $1`,
     [limit],
   );
@@ -87,14 +89,14 @@ export async function subjectKeys(
     seeds.map((s) => ({
       tenant_id: s.tenantId,
       subject: s.subject,
-      key: hex(s.key),
+      key: b64(s.key),
       workflow: s.workflow,
       first_at: s.firstAt.toISOString(),
     })),
   );
   await q.query(
     `insert into audit_subjects (tenant_id, subject, key, workflow, first_at)
-     select tenant_id, subject, decode(key, 'hex'), workflow, first_at
+     select tenant_id, subject, decode(key, 'base64'), workflow, first_at
      from jsonb_to_recordset($1::jsonb) as x(tenant_id text, subject text, key text, workflow text, first_at timestamptz)
      on conflict (tenant_id, subject) do nothing`,
     [json],
@@ -121,8 +123,8 @@ export async function insertBatch(q: Queryable, b: IntegratedBatch): Promise<voi
   if (b.leaves.length > 0) {
     await q.query(
       `insert into audit_leaves (leaf_index, tenant_id, leaf)
-       select i, t, decode(l, 'hex') from jsonb_to_recordset($1::jsonb) as x(i bigint, t text, l text)`,
-      [JSON.stringify(b.leaves.map((l) => ({ i: l.index.toString(), t: l.tenantId, l: hex(l.leaf) })))],
+       select i, t, decode(l, 'base64') from jsonb_to_recordset($1::jsonb) as x(i bigint, t text, l text)`,
+      [JSON.stringify(b.leaves.map((l) => ({ i: l.index.toString(), t: l.tenantId, l: b64(l.leaf) })))],
     );
     await q.query(
       `update audit_entries e set leaf_index = x.i, body = '{}'::jsonb
@@ -133,7 +135,7 @@ export async function insertBatch(q: Queryable, b: IntegratedBatch): Promise<voi
   if (b.payloads.length > 0) {
     await q.query(
       `insert into audit_payloads (leaf_index, tenant_id, subject, iv, sealed)
-       select i, t, s, decode(v, 'hex'), decode(p, 'hex')
+       select i, t, s, decode(v, 'base64'), decode(p, 'base64')
        from jsonb_to_recordset($1::jsonb) as x(i bigint, t text, s text, v text, p text)`,
       [
         JSON.stringify(
@@ -141,8 +143,8 @@ export async function insertBatch(q: Queryable, b: IntegratedBatch): Promise<voi
             i: p.index.toString(),
             t: p.tenantId,
             s: p.subject,
-            v: hex(p.iv),
-            p: hex(p.sealed),
+            v: b64(p.iv),
+            p: b64(p.sealed),
           })),
         ),
       ],
@@ -151,14 +153,14 @@ export async function insertBatch(q: Queryable, b: IntegratedBatch): Promise<voi
   if (b.nodes.length > 0) {
     await q.query(
       `insert into audit_nodes (level, idx, hash)
-       select l, i, decode(h, 'hex') from jsonb_to_recordset($1::jsonb) as x(l smallint, i bigint, h text)`,
-      [JSON.stringify(b.nodes.map((n) => ({ l: n.level, i: n.index.toString(), h: hex(n.hash) })))],
+       select l, i, decode(h, 'base64') from jsonb_to_recordset($1::jsonb) as x(l smallint, i bigint, h text)`,
+      [JSON.stringify(b.nodes.map((n) => ({ l: n.level, i: n.index.toString(), h: b64(n.hash) })))],
     );
   }
   const c = b.checkpoint;
   await q.query(
-    `insert into audit_checkpoints (size, root, note, signed_at) values ($1, decode($2, 'hex'), $3, $4)`,
-    [c.size.toString(), hex(c.root), c.note, c.signedAt],
+    `insert into audit_checkpoints (size, root, note, signed_at) values ($1, decode($2, 'base64'), $3, $4)`,
+    [c.size.toString(), b64(c.root), c.note, c.signedAt],
   );
 }
 

@@ -4,16 +4,16 @@ import { GatehouseError } from '../errors.js';
 import { BEARER, type App } from '../http/env.js';
 import { PROBLEM } from '../http/schemas.js';
 import { requireRole, type Principal } from '../keys/index.js';
-import { listTransactionAudit } from './index.js';
-import { encodeBase64 } from './note.js';
+import { eraseTransactions, listTransactionAudit } from './index.js';
+import { encodeBase64 } from './formats/note.js';
 import { buildReceipt, currentCheckpoint, getLeafEntry, proveConsistency, proveInclusion } from './proofs.js';
 import { listLeaves } from './queries.js';
-import { leafHash } from './merkle.js';
+import { leafHash } from './formats/merkle.js';
 import { auditVerifierKeys } from './signing-key.js';
 
 // The auditor's view of the log (DESIGN "Contract"): the signed checkpoint, the verifier key,
 // entries as the exact bytes hashed, RFC 9162 proofs in the JSON shapes generic verifiers read,
-// and C2SP tlog-proof receipts. Reads need the `auditor` or `admin` role.
+// and C2SP tlog-proof receipts. Reads need the `auditor` or `admin` role (the public key: any key).
 
 const AuditEntry = z
   .object({
@@ -72,9 +72,9 @@ const routes = {
   key: createRoute({
     method: 'get',
     path: '/v1/audit/key',
-    summary: 'The verifier key(s) of the checkpoint signer, one C2SP vkey per line',
+    summary: 'The verifier key(s) of the checkpoint signer, one C2SP vkey per line (any API key)',
     security: BEARER,
-    responses: { 200: TEXT('The vkeys'), 403: PROBLEM },
+    responses: { 200: TEXT('The vkeys'), 401: PROBLEM },
   }),
   entry: createRoute({
     method: 'get',
@@ -127,6 +127,35 @@ const routes = {
     request: { params: z.object({ index: Uint64 }) },
     responses: { 200: TEXT('The receipt'), 403: PROBLEM, 409: PROBLEM },
   }),
+  erasure: createRoute({
+    method: 'post',
+    path: '/v1/audit/erasures',
+    summary: "Erase transactions' audit payloads (crypto-shredding); leaves and proofs stay valid",
+    security: BEARER,
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                transaction_ids: z.array(z.string().min(1)).min(1).max(1000),
+                reason: z.string().min(1).max(1000),
+              })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: JSON_OK(
+        'The transactions erased now (already erased ones are left out)',
+        z.object({ transaction_ids: z.array(z.string()) }),
+      ),
+      403: PROBLEM,
+      422: PROBLEM,
+    },
+  }),
   transaction: createRoute({
     method: 'get',
     path: '/v1/transactions/{id}/audit',
@@ -144,16 +173,18 @@ const routes = {
 const auditor = (by: Principal) => requireRole(by, 'auditor', 'admin');
 const optional = (v: string | undefined) => (v === undefined ? undefined : BigInt(v));
 
-/** Mounts the audit log's reads under `/v1/audit` and `GET /v1/transactions/{id}/audit` (auditor, admin). */
+/**
+ * Mounts the audit log's reads under `/v1/audit` and `GET /v1/transactions/{id}/audit` (auditor,
+ * admin), and `POST /v1/audit/erasures` (admin).
+ */
 export function mountAuditRoutes(app: App, ctx: Ctx): void {
   app.openapi(routes.checkpoint, async (c) => {
     auditor(c.get('principal'));
     return c.text((await currentCheckpoint(ctx.db)).note, 200);
   });
-  app.openapi(routes.key, (c) => {
-    auditor(c.get('principal'));
-    return c.text(auditVerifierKeys(ctx.config).join('\n') + '\n', 200);
-  });
+  // The verifier key is public by nature; any key may read it, so an ingest client can check the
+  // receipts `POST /v1/transactions?receipt=wait` hands it.
+  app.openapi(routes.key, (c) => c.text(auditVerifierKeys(ctx.config).join('\n') + '\n', 200));
   app.openapi(routes.entry, async (c) => {
     const by = c.get('principal');
     auditor(by);
@@ -185,6 +216,16 @@ export function mountAuditRoutes(app: App, ctx: Ctx): void {
   app.openapi(routes.receipt, async (c) => {
     auditor(c.get('principal'));
     return c.text(await buildReceipt(ctx.db, BigInt(c.req.valid('param').index)), 200);
+  });
+  app.openapi(routes.erasure, async (c) => {
+    const by = c.get('principal');
+    requireRole(by, 'admin');
+    const body = c.req.valid('json');
+    const erased = await eraseTransactions(ctx, by, {
+      transactionIds: body.transaction_ids,
+      reason: body.reason,
+    });
+    return c.json(erased, 201);
   });
   app.openapi(routes.transaction, async (c) => {
     const by = c.get('principal');

@@ -2,7 +2,13 @@ import { chmodSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { GatehouseError } from '../errors.js';
-import { NoteError, formatVerifierKey, generateSignerKey, parseSignerKey, type NoteSigner } from './note.js';
+import {
+  NoteError,
+  formatVerifierKey,
+  generateSignerKey,
+  parseSignerKey,
+  type NoteSigner,
+} from './formats/note.js';
 
 // The checkpoint signing key never lives in the database: a DBA who can rewrite the tables still
 // cannot sign a checkpoint for the rewritten tree. It comes from GATEHOUSE_AUDIT_KEY or from

@@ -1,4 +1,4 @@
-import { AUDIT_INTEGRATOR_TASK } from '../audit/index.js';
+import { AUDIT_INTEGRATOR_TASK, AUDIT_RETENTION_TASK } from '../audit/index.js';
 import { judgeTask } from '../gates/index.js';
 import { breachTask } from '../queue/breach.js';
 import { leaseExpiryTask } from '../queue/expiry.js';
@@ -11,6 +11,7 @@ import type { ScheduledTask } from './index.js';
 /** Every domain's time-based work; each domain adds its tasks here. */
 export const TASKS: readonly ScheduledTask[] = [
   AUDIT_INTEGRATOR_TASK,
+  AUDIT_RETENTION_TASK,
   judgeTask,
   breachTask,
   leaseExpiryTask,

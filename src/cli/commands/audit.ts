@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { failed, readVerifiers, verifyLogExtends, type Remote } from '../../audit/auditor-client.js';
-import { exportBundle, verifyBundle } from '../../audit/bundle.js';
+import { failed, readVerifiers, verifyLogExtends, type Remote } from '../../audit/auditor/client.js';
+import { exportBundle, verifyBundle } from '../../audit/auditor/bundle.js';
 import { checkAuditLog } from '../../audit/check.js';
-import { newVerifier } from '../../audit/note.js';
-import { verifyReceipt } from '../../audit/receipt.js';
+import { newVerifier } from '../../audit/formats/note.js';
+import { verifyReceipt } from '../../audit/formats/receipt.js';
 import { loadAuditSigners } from '../../audit/signing-key.js';
 import { openDb } from '../../db/index.js';
 import { GatehouseError } from '../../errors.js';

@@ -21,7 +21,7 @@ import {
   type NoteErrorReason,
 } from './note.js';
 
-const VECTORS_PATH = resolve(import.meta.dirname, '../../test/vectors/merkle-vectors.json');
+const VECTORS_PATH = resolve(import.meta.dirname, '../../../test/vectors/merkle-vectors.json');
 const V: any = JSON.parse(readFileSync(VECTORS_PATH, 'utf8'));
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));

@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GatehouseError } from '../errors.js';
-import { decodeLeaf } from './envelope.js';
-import { decodeBase64, type NoteVerifier } from './note.js';
-import { formatReceipt, verifyReceipt } from './receipt.js';
-import { failed, fetchText, openTrusted, type Remote } from './auditor-client.js';
+import { GatehouseError } from '../../errors.js';
+import { decodeLeaf } from '../formats/envelope.js';
+import { decodeBase64, type NoteVerifier } from '../formats/note.js';
+import { formatReceipt, verifyReceipt } from '../formats/receipt.js';
+import { failed, fetchText, openTrusted, type Remote } from './client.js';
 
 // An offline audit bundle: a directory an auditor can archive and check years later without the
 // server. `checkpoint` is the signed tree head; `entries/<index>.bin` the exact leaf bytes;

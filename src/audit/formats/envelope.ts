@@ -41,9 +41,12 @@ export function subjectOf(transactionId: string | null): string {
   return transactionId === null ? 'tenant' : `transaction:${transactionId}`;
 }
 
-/** HMAC-SHA256 keyed with a random per-entry salt: hides even a guessable payload once erased. */
-export function commitPayload(salt: Uint8Array, body: unknown): Uint8Array {
-  return new Uint8Array(createHmac('sha256', salt).update(canonicalJson(body)).digest());
+/**
+ * HMAC-SHA256 of the payload's JSON text keyed with a random per-entry salt: hides even a guessable
+ * payload once erased. The text is PostgreSQL's jsonb rendering, one spelling per value.
+ */
+export function commitPayload(salt: Uint8Array, bodyText: string): Uint8Array {
+  return new Uint8Array(createHmac('sha256', salt).update(bodyText).digest());
 }
 
 /** The leaf bytes for an envelope and commitment: canonical JSON in UTF-8. */
@@ -93,24 +96,28 @@ export interface SealedPayload {
 }
 
 const GCM_TAG_BYTES = 16;
+const SALT_BYTES = 32;
 
 /**
- * Seals `body` under the subject key with a fresh salt; the salt travels inside the ciphertext, so
- * the commitment can be re-checked only while the key exists. `aad` binds the payload to its leaf.
+ * Seals a payload's JSON text under the subject key with a fresh salt; the salt travels inside the
+ * ciphertext (salt ‖ text), so the commitment can be re-checked only while the key exists. `aad`
+ * binds the payload to its leaf index.
  */
 export function sealPayload(
   key: Uint8Array,
   aad: string,
-  body: unknown,
+  bodyText: string,
 ): { payload: SealedPayload; commitment: Uint8Array } {
-  const salt = randomBytes(32);
-  const iv = randomBytes(12);
+  const random = randomBytes(SALT_BYTES + 12);
+  const salt = random.subarray(0, SALT_BYTES);
+  const iv = random.subarray(SALT_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(aad));
-  const plain = Buffer.from(JSON.stringify({ salt: salt.toString('base64'), body }));
-  const sealed = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  const head = cipher.update(salt);
+  const body = cipher.update(bodyText, 'utf8');
+  const sealed = Buffer.concat([head, body, cipher.final(), cipher.getAuthTag()]);
   return {
     payload: { iv: new Uint8Array(iv), sealed: new Uint8Array(sealed) },
-    commitment: commitPayload(salt, body),
+    commitment: commitPayload(salt, bodyText),
   };
 }
 
@@ -128,11 +135,8 @@ export function openPayload(
     decipher.update(data.subarray(0, data.length - GCM_TAG_BYTES)),
     decipher.final(),
   ]);
-  const { salt, body } = JSON.parse(plain.toString('utf8')) as {
-    salt: string;
-    body: Record<string, unknown>;
-  };
-  const expected = Buffer.from(commitPayload(Buffer.from(salt, 'base64'), body)).toString('base64');
+  const text = plain.subarray(SALT_BYTES).toString('utf8');
+  const expected = Buffer.from(commitPayload(plain.subarray(0, SALT_BYTES), text)).toString('base64');
   if (expected !== commitment) throw new Error('payload does not match its leaf commitment');
-  return body;
+  return JSON.parse(text) as Record<string, unknown>;
 }

@@ -21,7 +21,7 @@ import {
 
 // The shared vectors file (see its `_about`); tree sizes and indices above 2^53 are quoted before
 // parsing so that `leafIdx: 18446744073709551615` survives as a bigint.
-const VECTORS_PATH = resolve(import.meta.dirname, '../../test/vectors/merkle-vectors.json');
+const VECTORS_PATH = resolve(import.meta.dirname, '../../../test/vectors/merkle-vectors.json');
 const V: any = JSON.parse(
   readFileSync(VECTORS_PATH, 'utf8').replace(/"(leafIdx|treeSize|size1|size2)": (\d+)/g, '"$1": "$2"'),
 );

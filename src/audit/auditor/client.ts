@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { GatehouseError } from '../errors.js';
-import { ProofError, verifyConsistency } from './merkle.js';
+import { GatehouseError } from '../../errors.js';
+import { ProofError, verifyConsistency } from '../formats/merkle.js';
 import {
   decodeBase64,
   NoteError,
@@ -8,7 +8,7 @@ import {
   parseVerifierKey,
   type Checkpoint,
   type NoteVerifier,
-} from './note.js';
+} from '../formats/note.js';
 
 // What an auditor runs on their own machine: nothing here trusts the server. Keys come from the
 // auditor (a vkey string or file), checkpoints are verified before any proof is read, and a proof
