@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { GatehouseError } from '../errors.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerReport } from './commands/report.js';
 import { registerSlo } from './commands/slo.js';
 import { registerStart } from './commands/start.js';
 
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   registerStart(program);
   registerMigrate(program);
   registerSlo(program);
+  registerReport(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

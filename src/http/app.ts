@@ -9,7 +9,7 @@ import { mountFeedbackRoutes } from '../feedback/routes.js';
 import { mountIntakeRoutes } from '../intake/routes.js';
 import { authenticate, type Principal } from '../keys/index.js';
 import { mountKeyRoutes } from '../keys/routes.js';
-import { mountMetricsRoute } from '../metrics/routes.js';
+import { mountMetricsRoute, mountReportRoutes } from '../metrics/routes.js';
 import { mountQueueRoutes } from '../queue/routes.js';
 import { mountSloRoutes } from '../slo/routes.js';
 import type { AppEnv } from './env.js';
@@ -90,6 +90,7 @@ export function createApp(ctx: Ctx): OpenAPIHono<AppEnv> {
   mountAuditRoutes(app, ctx);
   mountSloRoutes(app, ctx);
   mountFeedbackRoutes(app, ctx);
+  mountReportRoutes(app, ctx);
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {
