@@ -6,6 +6,7 @@ import { pendingMigrations } from '../db/index.js';
 import { mountDecisionRoutes } from '../decisions/routes.js';
 import { GatehouseError } from '../errors.js';
 import { mountFeedbackRoutes } from '../feedback/routes.js';
+import { mountGoldenRoutes } from '../golden/routes.js';
 import { mountIntakeRoutes } from '../intake/routes.js';
 import { authenticate, type Principal } from '../keys/index.js';
 import { mountKeyRoutes } from '../keys/routes.js';
@@ -91,6 +92,7 @@ export function createApp(ctx: Ctx): OpenAPIHono<AppEnv> {
   mountSloRoutes(app, ctx);
   mountFeedbackRoutes(app, ctx);
   mountReportRoutes(app, ctx);
+  mountGoldenRoutes(app, ctx);
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -1,8 +1,12 @@
 import type { Queryable } from '../db/index.js';
 import type { RollupRow } from './counts.js';
-import { HISTOGRAM_SIGNALS } from './signals.js';
+import { BUCKET_BOUNDS, HISTOGRAM_SIGNALS, type HistogramSignal } from './signals.js';
 
-const HIST_COLUMNS = HISTOGRAM_SIGNALS.map((s) => `${s}::float8[] as ${s}`).join(', ');
+// Every histogram in one comma-separated text, in HISTOGRAM_SIGNALS order, and the bucket start as
+// epoch milliseconds: parsing pg arrays and timestamps cost ~5× the query itself (measured on
+// 11k rows), splitting one string and reading a number do not.
+const HIST_TEXT = `array_to_string(${HISTOGRAM_SIGNALS.join(' || ')}, ',') as hist`;
+const LENGTHS = HISTOGRAM_SIGNALS.map((s) => BUCKET_BOUNDS[s].length + 1);
 
 /** Rollup rows of one granularity from `since` on (bigints read as float8: counts stay far below 2^53). */
 export async function selectRollups(
@@ -11,29 +15,40 @@ export async function selectRollups(
   granularity: number,
   since: Date,
 ): Promise<RollupRow[]> {
-  const { rows } = await q.query<RollupRow>(
-    `select bucket_minutes, bucket_start, surface, provider, cohort_key, cohort_value,
-       requests::float8 as requests, failures::float8 as failures, refusals::float8 as refusals,
-       feedback::float8 as feedback, accepted::float8 as accepted, rated::float8 as rated,
-       useful::float8 as useful, ${HIST_COLUMNS}
+  const { rows } = await q.query<
+    Omit<RollupRow, HistogramSignal | 'bucket_start'> & { bucket_ms: number; hist: string }
+  >(
+    `select bucket_minutes, extract(epoch from bucket_start)::float8 * 1000 as bucket_ms, surface, provider,
+       cohort_key, cohort_value, requests::float8 as requests, failures::float8 as failures,
+       refusals::float8 as refusals, feedback::float8 as feedback, accepted::float8 as accepted,
+       rated::float8 as rated, useful::float8 as useful, ${HIST_TEXT}
      from slo_rollups where tenant_id = $1 and bucket_minutes = $2 and bucket_start >= $3`,
     [tenantId, granularity, since],
   );
-  return rows.map((r) => ({ ...r, bucket_start: new Date(r.bucket_start) }));
+  return rows.map(({ bucket_ms, hist, ...r }) => {
+    const counts = hist.split(',').map(Number);
+    const out = { ...r, bucket_start: new Date(bucket_ms) } as RollupRow;
+    let at = 0;
+    HISTOGRAM_SIGNALS.forEach((s, i) => {
+      out[s] = counts.slice(at, (at += LENGTHS[i]!));
+    });
+    return out;
+  });
 }
 
-/**
- * Judge scores (table `judge_scores` of the gates issue, #4) in [from, to): scored and ≥ 4 of 5.
- * Zero while that table does not exist, so the judge SLO reads "no data" until the judge ships.
- */
+/** Whether the judge's table (`judge_scores`, created by the gates issue #4) exists yet. */
+export async function judgeScoresExist(q: Queryable): Promise<boolean> {
+  const { rows } = await q.query<{ t: string | null }>(`select to_regclass('judge_scores')::text as t`);
+  return Boolean(rows[0]?.t);
+}
+
+/** Judge scores in [from, to): how many, and how many ≥ 4 of 5. Needs `judgeScoresExist`. */
 export async function countJudgeScores(
   q: Queryable,
   tenantId: string,
   from: Date,
   to: Date,
 ): Promise<{ judged: number; judge_high: number }> {
-  const exists = await q.query<{ t: string | null }>(`select to_regclass('judge_scores')::text as t`);
-  if (!exists.rows[0]?.t) return { judged: 0, judge_high: 0 };
   const { rows } = await q.query<{ judged: number; judge_high: number }>(
     `select count(*)::float8 as judged, (count(*) filter (where score >= 4))::float8 as judge_high
      from judge_scores where tenant_id = $1 and judged_at >= $2 and judged_at < $3`,

@@ -12,7 +12,7 @@ import {
 } from './counts.js';
 import type { SloDefinition, SloSet } from './definition.js';
 import { evaluateSlo, windowsFor, type SloFigures } from './evaluate.js';
-import { countJudgeScores, selectAlerts, selectRollups, type AlertRow } from './queries.js';
+import { countJudgeScores, judgeScoresExist, selectAlerts, selectRollups, type AlertRow } from './queries.js';
 
 /** Where one alert of an SLO stands, as stored by the evaluator. */
 export interface AlertStateView {
@@ -114,6 +114,8 @@ async function judgeCounts(
   windows: Map<string, WindowSpec>,
 ): Promise<Map<string, Counts>> {
   const out = new Map<string, Counts>();
+  // The judge SLO reads "no data" until the judge ships its table.
+  if (!(await judgeScoresExist(q))) return out;
   for (const [name, w] of windows) {
     const to = new Date(now.getTime() - w.offset_minutes * 60_000);
     const from = new Date(to.getTime() - w.minutes * 60_000);
