@@ -1,39 +1,32 @@
 import type { Queryable } from '../db/index.js';
-import type { RollupRow } from './counts.js';
-import { BUCKET_BOUNDS, HISTOGRAM_SIGNALS, type HistogramSignal } from './signals.js';
+import { ROLLUP_SCALARS, vectorFrom, type Dimension, type RollupRow } from './counts.js';
+import { HISTOGRAM_SIGNALS } from './signals.js';
 
-// Every histogram in one comma-separated text, in HISTOGRAM_SIGNALS order, and the bucket start as
-// epoch milliseconds: parsing pg arrays and timestamps cost ~5× the query itself (measured on
-// 11k rows), splitting one string and reading a number do not.
-const HIST_TEXT = `array_to_string(${HISTOGRAM_SIGNALS.join(' || ')}, ',') as hist`;
-const LENGTHS = HISTOGRAM_SIGNALS.map((s) => BUCKET_BOUNDS[s].length + 1);
+// Every count in one comma-separated text (scalars, then each histogram in HISTOGRAM_SIGNALS
+// order) and the bucket start as epoch milliseconds: parsing pg arrays and timestamps cost ~5×
+// the query itself (measured on 11k rows); splitting one string does not.
+const COUNTS_TEXT = `concat_ws(',', ${ROLLUP_SCALARS.join(', ')}, ${HISTOGRAM_SIGNALS.map((s) => `array_to_string(${s}, ',')`).join(', ')}) as counts`;
 
-/** Rollup rows of one granularity from `since` on (bigints read as float8: counts stay far below 2^53). */
+/** Rollup rows of one granularity from `since` on. */
 export async function selectRollups(
   q: Queryable,
   tenantId: string,
   granularity: number,
   since: Date,
 ): Promise<RollupRow[]> {
-  const { rows } = await q.query<
-    Omit<RollupRow, HistogramSignal | 'bucket_start'> & { bucket_ms: number; hist: string }
-  >(
-    `select bucket_minutes, extract(epoch from bucket_start)::float8 * 1000 as bucket_ms, surface, provider,
-       cohort_key, cohort_value, requests::float8 as requests, failures::float8 as failures,
-       refusals::float8 as refusals, feedback::float8 as feedback, accepted::float8 as accepted,
-       rated::float8 as rated, useful::float8 as useful, ${HIST_TEXT}
+  const { rows } = await q.query<Dimension & { bucket_ms: number; counts: string }>(
+    `select extract(epoch from bucket_start)::float8 * 1000 as bucket_ms, surface, provider, cohort_key,
+       cohort_value, ${COUNTS_TEXT}
      from slo_rollups where tenant_id = $1 and bucket_minutes = $2 and bucket_start >= $3`,
     [tenantId, granularity, since],
   );
-  return rows.map(({ bucket_ms, hist, ...r }) => {
-    const counts = hist.split(',').map(Number);
-    const out = { ...r, bucket_start: new Date(bucket_ms) } as RollupRow;
-    let at = 0;
-    HISTOGRAM_SIGNALS.forEach((s, i) => {
-      out[s] = counts.slice(at, (at += LENGTHS[i]!));
-    });
-    return out;
-  });
+  return rows.map((r) => ({
+    bucket_minutes: granularity,
+    bucket_ms: r.bucket_ms,
+    dim: { surface: r.surface, provider: r.provider, cohort_key: r.cohort_key, cohort_value: r.cohort_value },
+    dim_key: `${r.surface}\u0000${r.provider}\u0000${r.cohort_key}\u0000${r.cohort_value}`,
+    counts: vectorFrom(r.counts.split(',').map(Number)),
+  }));
 }
 
 /** Whether the judge's table (`judge_scores`, created by the gates issue #4) exists yet. */

@@ -2,13 +2,17 @@ import type { Queryable } from '../db/index.js';
 import { buildAlertTable } from './alerts.js';
 import {
   addCounts,
+  addVector,
   emptyCounts,
+  emptyVector,
   sumWindows,
+  toCounts,
   windowRange,
   type Counts,
   type Dimension,
   type RollupRow,
   type WindowSpec,
+  type WindowSums,
 } from './counts.js';
 import type { SloDefinition, SloSet } from './definition.js';
 import { evaluateSlo, windowsFor, type SloFigures } from './evaluate.js';
@@ -52,7 +56,7 @@ export interface SloReport {
   slos: SloStatus[];
 }
 
-type Sums = ReturnType<typeof sumWindows>;
+type Sums = WindowSums;
 type Selector = (d: Dimension) => boolean;
 
 function matchesFilter(slo: SloDefinition, d: Dimension): boolean {
@@ -150,10 +154,10 @@ export async function computeSloReport(
   const alerts = await selectAlerts(q, tenantId);
 
   const getter = (slo: SloDefinition, pick: Selector, withJudge: boolean) => (window: string) => {
-    const c = emptyCounts();
-    for (const { dim, counts } of sums.get(window)?.values() ?? []) if (pick(dim)) addCounts(c, counts);
-    if (withJudge) addCounts(c, judge.get(window) ?? emptyCounts());
-    return c;
+    const v = emptyVector();
+    for (const { dim, counts } of sums.get(window)?.values() ?? []) if (pick(dim)) addVector(v, counts);
+    const c = toCounts(v);
+    return withJudge ? addCounts(c, judge.get(window) ?? emptyCounts()) : c;
   };
   const slos = set.slos.map((slo): SloStatus => {
     const isJudge = slo.indicator.kind === 'ratio' && slo.indicator.good === 'judge_high';
