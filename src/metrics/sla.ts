@@ -39,6 +39,58 @@ function policyCalendar(ctx: Ctx): Calendar | undefined {
   return raw === undefined ? undefined : parseCalendar(raw);
 }
 
+type Rows = {
+  flow: Awaited<ReturnType<typeof selectFlow>>;
+  decisions: Awaited<ReturnType<typeof selectDecisions>>;
+  cases: Awaited<ReturnType<typeof selectCases>>;
+  backlog: Awaited<ReturnType<typeof selectBacklog>>;
+};
+
+// Seed 2's queue metrics for one risk class.
+function classMetrics(risk_class: string, rows: Rows, tat: (c: Rows['cases'][number]) => number) {
+  const { flow, cases, decisions, backlog } = rows;
+  const f = flow.find((r) => r.risk_class === risk_class);
+  const cs = cases.filter((c) => c.risk_class === risk_class);
+  const ds = decisions.filter((d) => d.risk_class === risk_class);
+  const vs = ds.filter((d) => d.action !== 'escalate');
+  const b = backlog.find((r) => r.risk_class === risk_class);
+  const escalations = ds.filter((d) => d.action === 'escalate');
+  const byReviewer = [...groupBy(vs, (d) => d.reviewer_key_id).values()].map((l) => l.length);
+  const firstActed = cs.filter((c) => c.first_action_at !== null);
+  const closedHere = cs.filter((c) => c.closed_at !== null);
+  return {
+    risk_class,
+    transactions: f?.transactions ?? 0,
+    automated_pass_rate: f ? share(f.gates_passed, f.transactions) : null,
+    manual_review_share: f ? share(f.reviewed, f.transactions) : null,
+    human_review_pass_rate: share(vs.filter((d) => d.action === 'approve').length, vs.length),
+    tat_business_minutes: spread(closedHere.map(tat)),
+    first_action_minutes: spread(
+      firstActed.map(
+        (c) => (new Date(c.first_action_at!).getTime() - new Date(c.entered_at).getTime()) / 60_000,
+      ),
+    ),
+    sla_met: {
+      first_action: share(firstActed.filter((c) => c.first_action_at! <= c.due_at).length, firstActed.length),
+      closed: share(closedHere.filter((c) => c.closed_at! <= c.due_at).length, closedHere.length),
+    },
+    escalations: {
+      total: escalations.length,
+      before_breach: escalations.filter((d) => new Date(d.decided_at) < new Date(d.due_at)).length,
+    },
+    backlog: {
+      open: b?.open ?? 0,
+      overdue: b?.overdue ?? 0,
+      overdue_share: b ? share(b.overdue, b.open) : null,
+    },
+    time_per_case_type: [...groupBy(ds, (d) => d.case_reason ?? '(none)')].map(([reason, l]) => ({
+      reason,
+      ...spread(l.map((d) => d.time_spent_ms)),
+    })),
+    top_reviewer_share: share(Math.max(0, ...byReviewer), vs.length),
+  };
+}
+
 /**
  * Seed 1's SLA template and seed 2's queue metrics over a window, overall and per risk class:
  * medians and p95, never averages alone. TAT counts business minutes of the policy calendar.
@@ -74,51 +126,9 @@ export async function computeSlaMetrics(ctx: Ctx, query: SlaQuery) {
   const completeness = share(audit.complete, audit.total);
 
   const classes = [...new Set([...flow, ...cases, ...decisions, ...backlog].map((r) => r.risk_class))].sort();
-  const byClass = classes.map((risk_class) => {
-    const f = flow.find((r) => r.risk_class === risk_class);
-    const cs = cases.filter((c) => c.risk_class === risk_class);
-    const ds = decisions.filter((d) => d.risk_class === risk_class);
-    const vs = ds.filter((d) => d.action !== 'escalate');
-    const b = backlog.find((r) => r.risk_class === risk_class);
-    const escalations = ds.filter((d) => d.action === 'escalate');
-    const byReviewer = [...groupBy(vs, (d) => d.reviewer_key_id).values()].map((l) => l.length);
-    const firstActed = cs.filter((c) => c.first_action_at !== null);
-    const closedHere = cs.filter((c) => c.closed_at !== null);
-    return {
-      risk_class,
-      transactions: f?.transactions ?? 0,
-      automated_pass_rate: f ? share(f.gates_passed, f.transactions) : null,
-      manual_review_share: f ? share(f.reviewed, f.transactions) : null,
-      human_review_pass_rate: share(vs.filter((d) => d.action === 'approve').length, vs.length),
-      tat_business_minutes: spread(closedHere.map(tat)),
-      first_action_minutes: spread(
-        firstActed.map(
-          (c) => (new Date(c.first_action_at!).getTime() - new Date(c.entered_at).getTime()) / 60_000,
-        ),
-      ),
-      sla_met: {
-        first_action: share(
-          firstActed.filter((c) => c.first_action_at! <= c.due_at).length,
-          firstActed.length,
-        ),
-        closed: share(closedHere.filter((c) => c.closed_at! <= c.due_at).length, closedHere.length),
-      },
-      escalations: {
-        total: escalations.length,
-        before_breach: escalations.filter((d) => new Date(d.decided_at) < new Date(d.due_at)).length,
-      },
-      backlog: {
-        open: b?.open ?? 0,
-        overdue: b?.overdue ?? 0,
-        overdue_share: b ? share(b.overdue, b.open) : null,
-      },
-      time_per_case_type: [...groupBy(ds, (d) => d.case_reason ?? '(none)')].map(([reason, l]) => ({
-        reason,
-        ...spread(l.map((d) => d.time_spent_ms)),
-      })),
-      top_reviewer_share: share(Math.max(0, ...byReviewer), vs.length),
-    };
-  });
+  const byClass = classes.map((risk_class) =>
+    classMetrics(risk_class, { flow, decisions, cases, backlog }, tat),
+  );
   const reasons = [...groupBy(decisions, (d) => `${d.action}\u0000${d.reason ?? ''}`)]
     .map(([k, l]) => ({ action: k.split('\u0000')[0]!, reason: l[0]!.reason, count: l.length }))
     .sort((a, b) => b.count - a.count)
