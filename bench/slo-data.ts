@@ -2,7 +2,7 @@
 
 // Synthetic telemetry: 4 surfaces × 3 providers × 4 regions, log-normal-ish latencies and costs,
 // 0.05 % failures; one statement per chunk of generate_series.
-/** Inserts transactions $2..$3 (generate_series) created before $1. */
+/** Inserts transactions $2..$3 of $4 (generate_series), spread evenly over the 30 days before $1. */
 export const GENERATE = `
 insert into transactions (tenant_id, id, verdict, risk_class, action, prompt, redacted_prompt, output,
   redacted_output, gates, policy_version, metadata, telemetry, created_at)
@@ -16,7 +16,7 @@ select 'default', 'b' || i, 'released', 'low', 'release', '""', '""', '', '', '[
     'turns', 1 + (i % 5),
     'cost_usd', round((0.002 + 0.05 * ((hashint4((i + 13)::int) & 1023) / 1023.0) ^ 6)::numeric, 6),
     'success', (hashint4((i + 29)::int) & 2047) <> 0),
-  $1::timestamptz - make_interval(secs => (i * 0.2591) % 2592000)
+  $1::timestamptz - make_interval(secs => i * (2592000.0 / $4::bigint))
 from generate_series($2::bigint, $3::bigint) as i`;
 
 // The baseline: what one full scan costs for a single window, with a few SLOs' counts.

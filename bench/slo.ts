@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   try {
     const [, genMs] = await timed(async () => {
       for (let from = 0; from < ROWS; from += CHUNK) {
-        await db.query(GENERATE, [NOW, from, Math.min(ROWS, from + CHUNK) - 1]);
+        await db.query(GENERATE, [NOW, from, Math.min(ROWS, from + CHUNK) - 1, ROWS]);
       }
     });
     await db.query('analyze');
