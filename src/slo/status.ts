@@ -121,8 +121,8 @@ async function judgeCounts(
   // The judge SLO reads "no data" until the judge ships its table.
   if (!(await judgeScoresExist(q))) return out;
   for (const [name, w] of windows) {
-    const to = new Date(now.getTime() - w.offset_minutes * 60_000);
-    const from = new Date(to.getTime() - w.minutes * 60_000);
+    // The same bucket-aligned span as the rollup windows, so judge and other SLOs agree.
+    const { from, to } = windowRange(now, w);
     out.set(name, { ...emptyCounts(), ...(await countJudgeScores(q, tenantId, from, to)) });
   }
   return out;
