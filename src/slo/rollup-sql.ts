@@ -53,11 +53,15 @@ with batch as (
   delete from slo_signal_queue where seq in (
     select seq from slo_signal_queue order by seq limit $1 for update skip locked)
   returning tenant_id, source, ref_id
+), tx as materialized (
+  -- Each queued transaction is read once; its SLO signals and its gate outcomes both come from here.
+  select t.tenant_id, t.created_at, t.telemetry, t.metadata, t.gates
+  from batch b join transactions t on t.tenant_id = b.tenant_id and t.id = b.ref_id
+  where b.source = 'transaction'
 ), ev as (
   select t.tenant_id, t.created_at as at, 'transaction' as src, null::text as kind, null::int as score,
          ${REFUSED} as refused, null::float8 as metric_value, ${TX_FIELDS}
-  from batch b join transactions t on t.tenant_id = b.tenant_id and t.id = b.ref_id
-  where b.source = 'transaction'
+  from tx t
   union all
   select f.tenant_id, f.at, 'feedback', f.kind, null, false, null, t.telemetry, t.metadata, ${NO_SIGNALS}
   from batch b join feedback f on f.tenant_id = b.tenant_id and f.id = b.ref_id
@@ -77,9 +81,8 @@ with batch as (
   union all
   select t.tenant_id, t.created_at, 'metric', 'gate:' || (g->>'name') || ':' || (g->>'outcome'), null, false, null,
          t.telemetry, '{}'::jsonb, ${NO_SIGNALS}
-  from batch b join transactions t on t.tenant_id = b.tenant_id and t.id = b.ref_id
+  from tx t
   cross join lateral jsonb_array_elements(case when jsonb_typeof(t.gates) = 'array' then t.gates else '[]' end) g
-  where b.source = 'transaction'
   union all
   select d.tenant_id, d.decided_at, 'metric', 'tat:' || c.risk_class || ':' || ${TAT_BUCKET}, null, false,
          extract(epoch from c.closed_at - c.entered_at)::float8, t.telemetry, '{}'::jsonb, ${NO_SIGNALS}
