@@ -22,6 +22,10 @@ $$;
 
 -- Statement-level with a transition table: intake writes a batch in one statement, so the queue
 -- costs one extra insert per batch, not per row.
+-- History written before this migration is queued once, so the rollup task catches up with it.
+insert into slo_signal_queue (tenant_id, source, ref_id) select tenant_id, 'transaction', id from transactions;
+insert into slo_signal_queue (tenant_id, source, ref_id) select tenant_id, 'decision', id from decisions;
+
 create trigger transactions_slo_enqueue after insert on transactions
   referencing new table as new_rows for each statement execute function slo_enqueue('transaction');
 create trigger decisions_slo_enqueue after insert on decisions

@@ -3,6 +3,7 @@ import { GatehouseError } from '../errors.js';
 import { registerAudit } from './commands/audit.js';
 import { registerGates } from './commands/gates.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerReport } from './commands/report.js';
 import { registerSlo } from './commands/slo.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerStart } from './commands/start.js';
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   registerGates(program);
   registerSlo(program);
   registerPolicy(program);
+  registerReport(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

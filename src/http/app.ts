@@ -11,10 +11,11 @@ import { mountNotificationRoutes } from '../notify/routes.js';
 import { GatehouseError } from '../errors.js';
 import { mountGateRoutes } from '../gates/routes.js';
 import { mountFeedbackRoutes } from '../feedback/routes.js';
+import { mountGoldenRoutes } from '../golden/routes.js';
 import { mountIntakeRoutes } from '../intake/routes.js';
 import { authenticate, type Principal } from '../keys/index.js';
 import { mountKeyRoutes } from '../keys/routes.js';
-import { mountMetricsRoute } from '../metrics/routes.js';
+import { mountMetricsRoute, mountReportRoutes } from '../metrics/routes.js';
 import { mountQueueRoutes } from '../queue/routes.js';
 import { mountSloRoutes } from '../slo/routes.js';
 import { mountPolicyRoutes } from '../routing/routes.js';
@@ -102,6 +103,8 @@ export function createApp(ctx: Ctx): OpenAPIHono<AppEnv> {
   mountEscalationRoutes(app, ctx);
   mountIncidentRoutes(app, ctx);
   mountNotificationRoutes(app, ctx);
+  mountReportRoutes(app, ctx);
+  mountGoldenRoutes(app, ctx);
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {

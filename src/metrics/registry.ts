@@ -29,7 +29,6 @@ export const SIGNAL_METRICS: Record<HistogramSignal, { name: string; help: strin
 export interface RollupGroup {
   surface: string;
   provider: string;
-  cohort_key: string;
   /** '' for SLO signal rows; `gate:<gate>:<outcome>` or `tat:<risk class>:<bucket>` for metric-only rows. */
   metric_key: string;
   metric_count: number;
@@ -131,8 +130,6 @@ export function createMetrics(db: Queryable, clock: () => Date): Metrics {
           }
           continue;
         }
-        // Cohort rows repeat the same events; only the all-cohorts rows count.
-        if (g.cohort_key !== '') continue;
         const labels = { surface: g.surface, provider: g.provider };
         if (g.requests - g.failures > 0)
           requests.inc({ ...labels, outcome: 'success' }, g.requests - g.failures);

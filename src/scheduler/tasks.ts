@@ -1,5 +1,6 @@
 import { AUDIT_INTEGRATOR_TASK, AUDIT_RETENTION_TASK } from '../audit/index.js';
 import { judgeTask } from '../gates/index.js';
+import { goldenTask } from '../golden/evaluate.js';
 import { breachTask } from '../queue/breach.js';
 import { leaseExpiryTask } from '../queue/expiry.js';
 import { sloAlertTask, sloRollupTask } from '../slo/index.js';
@@ -17,6 +18,7 @@ export const TASKS: readonly ScheduledTask[] = [
   leaseExpiryTask,
   sloRollupTask,
   sloAlertTask,
+  goldenTask,
   fireEscalationsTask,
   scheduleMissedCasesTask,
   deliverNotificationsTask,

@@ -6,7 +6,7 @@ import { alertDedupKey, nextAlertState } from './alerts.js';
 import type { SloSet } from './definition.js';
 import { selectActiveTenants, selectAlerts, upsertAlert, type AlertRow } from './queries.js';
 import type { SloFigures } from './evaluate.js';
-import { computeSloReport } from './status.js';
+import { computeSloReport, type SloReport } from './status.js';
 
 /** A fire or resolve of one SLO alert; `dedup_key` is the same for both. */
 export interface SloAlertEvent {
@@ -30,18 +30,19 @@ export interface SloAlertEvent {
  */
 export type SloAlertSink = (tx: Queryable, event: SloAlertEvent) => Promise<void>;
 
-/** Which alerts an evaluation fires, keyed `slo\0sub\0rule`. */
-function firingMap(
-  report: Awaited<ReturnType<typeof computeSloReport>>,
-): Map<string, { figures: SloFigures; alert: SloFigures['alerts'][number]; slo: string; sub: string }> {
-  const out = new Map<
-    string,
-    { figures: SloFigures; alert: SloFigures['alerts'][number]; slo: string; sub: string }
-  >();
+/** One alert condition of an SLO or sub-SLO as evaluated now. */
+interface Condition {
+  figures: SloFigures;
+  alert: SloFigures['alerts'][number];
+}
+
+/** Every alert condition of a report, keyed `slo\0sub\0rule`. */
+function conditions(report: SloReport): Map<string, Condition> {
+  const out = new Map<string, Condition>();
   for (const slo of report.slos) {
     for (const [sub, figures] of [['', slo] as const, ...slo.subs.map((s) => [s.sub, s] as const)]) {
       for (const alert of figures.alerts)
-        out.set(`${slo.name}\u0000${sub}\u0000${alert.rule}`, { figures, alert, slo: slo.name, sub });
+        out.set(`${slo.name}\u0000${sub}\u0000${alert.rule}`, { figures, alert });
     }
   }
   return out;
@@ -70,7 +71,7 @@ export async function evaluateTenantAlerts(
     const stored = new Map(
       (await selectAlerts(tx, tenantId)).map((r) => [`${r.slo}\u0000${r.sub}\u0000${r.rule}`, r]),
     );
-    const current = firingMap(report);
+    const current = conditions(report);
     const events: SloAlertEvent[] = [];
     for (const key of new Set([...current.keys(), ...stored.keys()])) {
       const prev = stored.get(key);

@@ -1,4 +1,10 @@
-import { HISTOGRAM_SIGNALS, addHistogram, emptyHistogram, type HistogramSignal } from './signals.js';
+import {
+  BUCKET_BOUNDS,
+  HISTOGRAM_SIGNALS,
+  addHistogram,
+  emptyHistogram,
+  type HistogramSignal,
+} from './signals.js';
 
 /** Summed signal counts of some events: what every SLO figure is computed from. */
 export interface Counts {
@@ -14,22 +20,8 @@ export interface Counts {
   hist: Record<HistogramSignal, number[]>;
 }
 
-/** One rollup row as read back: a bucket of one granularity and one dimension. */
-export interface RollupRow extends Omit<Counts, 'judged' | 'judge_high' | 'hist'> {
-  bucket_minutes: number;
-  bucket_start: Date;
-  surface: string;
-  provider: string;
-  cohort_key: string;
-  cohort_value: string;
-  ttft_ms: number[];
-  latency_ms: number[];
-  turn_ms: number[];
-  failover_ms: number[];
-  cost_usd: number[];
-}
-
-const SCALARS = [
+/** The scalar counts a rollup row stores, in the order of `CountVector`. */
+export const ROLLUP_SCALARS = [
   'requests',
   'failures',
   'refusals',
@@ -37,9 +29,52 @@ const SCALARS = [
   'accepted',
   'rated',
   'useful',
-  'judged',
-  'judge_high',
 ] as const;
+const SCALARS = [...ROLLUP_SCALARS, 'judged', 'judge_high'] as const;
+const OFFSETS: Record<HistogramSignal, number> = {} as Record<HistogramSignal, number>;
+let width = SCALARS.length;
+for (const s of HISTOGRAM_SIGNALS) {
+  OFFSETS[s] = width;
+  width += BUCKET_BOUNDS[s].length + 1;
+}
+
+/**
+ * Counts as one flat vector (scalars in `SCALARS` order, then every histogram in
+ * `HISTOGRAM_SIGNALS` order): summing thousands of rollup rows is then one tight loop with no
+ * allocation per row, which is most of `GET /v1/slo`'s CPU.
+ */
+export type CountVector = Float64Array;
+
+/** A zero vector. */
+export function emptyVector(): CountVector {
+  return new Float64Array(width);
+}
+
+/** Reads a rollup row's scalars then histograms (the order `selectRollups` writes them) into a vector. */
+export function vectorFrom(values: readonly number[]): CountVector {
+  const v = emptyVector();
+  // Rollup rows carry no judge scores: the two judge slots stay 0.
+  for (let i = 0; i < ROLLUP_SCALARS.length; i++) v[i] = values[i]!;
+  for (let i = ROLLUP_SCALARS.length; i < values.length; i++) v[i + 2] = values[i]!;
+  return v;
+}
+
+/** Adds `b` into `a`. */
+export function addVector(a: CountVector, b: CountVector): void {
+  for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
+}
+
+/** The vector as `Counts`. */
+export function toCounts(v: CountVector): Counts {
+  const c = Object.fromEntries(SCALARS.map((k, i) => [k, v[i]!])) as unknown as Counts;
+  c.hist = Object.fromEntries(
+    HISTOGRAM_SIGNALS.map((s) => [
+      s,
+      Array.from(v.subarray(OFFSETS[s], OFFSETS[s] + BUCKET_BOUNDS[s].length + 1)),
+    ]),
+  ) as Counts['hist'];
+  return c;
+}
 
 /** Counts of nothing. */
 export function emptyCounts(): Counts {
@@ -65,26 +100,22 @@ export function addCounts(a: Counts, b: Counts): Counts {
   return a;
 }
 
-/** A rollup row's counts. */
-export function rowCounts(r: RollupRow): Counts {
-  return {
-    requests: r.requests,
-    failures: r.failures,
-    refusals: r.refusals,
-    feedback: r.feedback,
-    accepted: r.accepted,
-    rated: r.rated,
-    useful: r.useful,
-    judged: 0,
-    judge_high: 0,
-    hist: {
-      ttft_ms: r.ttft_ms,
-      latency_ms: r.latency_ms,
-      turn_ms: r.turn_ms,
-      failover_ms: r.failover_ms,
-      cost_usd: r.cost_usd,
-    },
-  };
+/** A dimension of rollup rows: which slice of traffic they count. */
+export interface Dimension {
+  surface: string;
+  provider: string;
+  cohort_key: string;
+  cohort_value: string;
+}
+
+/** One rollup row as read back: a bucket of one granularity and one dimension. */
+export interface RollupRow {
+  bucket_minutes: number;
+  bucket_ms: number;
+  dim: Dimension;
+  /** The dimension as one string, for grouping. */
+  dim_key: string;
+  counts: CountVector;
 }
 
 /** A trailing window: `minutes` long, ending `offset_minutes` before now (0 = ends now). */
@@ -113,39 +144,28 @@ export function windowRange(now: Date, w: WindowSpec): { granularity: number; fr
   return { granularity: g, from: new Date(to - gMs - w.minutes * 60_000), to: new Date(to) };
 }
 
-/** A dimension of rollup rows: which slice of traffic they count. */
-export interface Dimension {
-  surface: string;
-  provider: string;
-  cohort_key: string;
-  cohort_value: string;
-}
+/** Per window name, the summed vector of each dimension. */
+export type WindowSums = Map<string, Map<string, { dim: Dimension; counts: CountVector }>>;
 
 /** Rows summed per window and dimension, for every window in `windows` (keyed by name). */
 export function sumWindows(
   rows: readonly RollupRow[],
   now: Date,
   windows: ReadonlyMap<string, WindowSpec>,
-): Map<string, Map<string, { dim: Dimension; counts: Counts }>> {
-  const out = new Map<string, Map<string, { dim: Dimension; counts: Counts }>>();
+): WindowSums {
+  const out: WindowSums = new Map();
   for (const [name, spec] of windows) {
     const { granularity, from, to } = windowRange(now, spec);
-    const byDim = new Map<string, { dim: Dimension; counts: Counts }>();
+    const [fromMs, toMs] = [from.getTime(), to.getTime()];
+    const byDim = new Map<string, { dim: Dimension; counts: CountVector }>();
     for (const r of rows) {
-      if (r.bucket_minutes !== granularity || r.bucket_start < from || r.bucket_start >= to) continue;
-      const key = `${r.surface}\u0000${r.provider}\u0000${r.cohort_key}\u0000${r.cohort_value}`;
-      let slot = byDim.get(key);
+      if (r.bucket_minutes !== granularity || r.bucket_ms < fromMs || r.bucket_ms >= toMs) continue;
+      let slot = byDim.get(r.dim_key);
       if (!slot) {
-        const dim = {
-          surface: r.surface,
-          provider: r.provider,
-          cohort_key: r.cohort_key,
-          cohort_value: r.cohort_value,
-        };
-        slot = { dim, counts: emptyCounts() };
-        byDim.set(key, slot);
+        slot = { dim: r.dim, counts: emptyVector() };
+        byDim.set(r.dim_key, slot);
       }
-      addCounts(slot.counts, rowCounts(r));
+      addVector(slot.counts, r.counts);
     }
     out.set(name, byDim);
   }

@@ -1,39 +1,47 @@
 import type { Queryable } from '../db/index.js';
-import type { RollupRow } from './counts.js';
+import { ROLLUP_SCALARS, vectorFrom, type Dimension, type RollupRow } from './counts.js';
 import { HISTOGRAM_SIGNALS } from './signals.js';
 
-const HIST_COLUMNS = HISTOGRAM_SIGNALS.map((s) => `${s}::float8[] as ${s}`).join(', ');
+// Every count in one comma-separated text (scalars, then each histogram in HISTOGRAM_SIGNALS
+// order) and the bucket start as epoch milliseconds: parsing pg arrays and timestamps cost ~5×
+// the query itself (measured on 11k rows); splitting one string does not.
+const COUNTS_TEXT = `concat_ws(',', ${ROLLUP_SCALARS.join(', ')}, ${HISTOGRAM_SIGNALS.map((s) => `array_to_string(${s}, ',')`).join(', ')}) as counts`;
 
-/** Rollup rows of one granularity from `since` on (bigints read as float8: counts stay far below 2^53). */
+/** Rollup rows of one granularity from `since` on. */
 export async function selectRollups(
   q: Queryable,
   tenantId: string,
   granularity: number,
   since: Date,
 ): Promise<RollupRow[]> {
-  const { rows } = await q.query<RollupRow>(
-    `select bucket_minutes, bucket_start, surface, provider, cohort_key, cohort_value,
-       requests::float8 as requests, failures::float8 as failures, refusals::float8 as refusals,
-       feedback::float8 as feedback, accepted::float8 as accepted, rated::float8 as rated,
-       useful::float8 as useful, ${HIST_COLUMNS}
+  const { rows } = await q.query<Dimension & { bucket_ms: number; counts: string }>(
+    `select extract(epoch from bucket_start)::float8 * 1000 as bucket_ms, surface, provider, cohort_key,
+       cohort_value, ${COUNTS_TEXT}
      from slo_rollups where tenant_id = $1 and bucket_minutes = $2 and bucket_start >= $3`,
     [tenantId, granularity, since],
   );
-  return rows.map((r) => ({ ...r, bucket_start: new Date(r.bucket_start) }));
+  return rows.map((r) => ({
+    bucket_minutes: granularity,
+    bucket_ms: r.bucket_ms,
+    dim: { surface: r.surface, provider: r.provider, cohort_key: r.cohort_key, cohort_value: r.cohort_value },
+    dim_key: `${r.surface}\u0000${r.provider}\u0000${r.cohort_key}\u0000${r.cohort_value}`,
+    counts: vectorFrom(r.counts.split(',').map(Number)),
+  }));
 }
 
-/**
- * Judge scores (table `judge_scores` of the gates issue, #4) in [from, to): scored and ≥ 4 of 5.
- * Zero while that table does not exist, so the judge SLO reads "no data" until the judge ships.
- */
+/** Whether the judge's table (`judge_scores`, created by the gates issue #4) exists yet. */
+export async function judgeScoresExist(q: Queryable): Promise<boolean> {
+  const { rows } = await q.query<{ t: string | null }>(`select to_regclass('judge_scores')::text as t`);
+  return Boolean(rows[0]?.t);
+}
+
+/** Judge scores in [from, to): how many, and how many ≥ 4 of 5. Needs `judgeScoresExist`. */
 export async function countJudgeScores(
   q: Queryable,
   tenantId: string,
   from: Date,
   to: Date,
 ): Promise<{ judged: number; judge_high: number }> {
-  const exists = await q.query<{ t: string | null }>(`select to_regclass('judge_scores')::text as t`);
-  if (!exists.rows[0]?.t) return { judged: 0, judge_high: 0 };
   const { rows } = await q.query<{ judged: number; judge_high: number }>(
     `select count(*)::float8 as judged, (count(*) filter (where score >= 4))::float8 as judge_high
      from judge_scores where tenant_id = $1 and judged_at >= $2 and judged_at < $3`,

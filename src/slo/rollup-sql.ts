@@ -42,8 +42,9 @@ const REFUSED = `coalesce(jsonb_typeof(t.gates) = 'array' and exists (
 
 /**
  * Consumes up to $1 queued signals (SKIP LOCKED, so concurrent runners never share one) and
- * returns their counts per tenant, 5-minute bucket, surface, provider and cohort; $2 = the cohort
- * fields. Feedback, ratings and decisions count in the bucket of their own time. Rows with a
+ * returns their counts per tenant, 5-minute bucket, surface, provider and the values of up to four
+ * cohort fields ($2…$5, null when unused); the caller fans each group out to its cohort rows, so
+ * SQL counts every event once. Feedback, ratings and decisions count in the bucket of their own time. Rows with a
  * `metric_key` feed /metrics only and are not rolled up: `gate:<gate>:<outcome>` counts gate
  * outcomes, `tat:<risk class>:<bucket index>` review turnarounds (seconds in `metric_sum`).
  */
@@ -52,11 +53,15 @@ with batch as (
   delete from slo_signal_queue where seq in (
     select seq from slo_signal_queue order by seq limit $1 for update skip locked)
   returning tenant_id, source, ref_id
+), tx as materialized (
+  -- Each queued transaction is read once; its SLO signals and its gate outcomes both come from here.
+  select t.tenant_id, t.created_at, t.telemetry, t.metadata, t.gates
+  from batch b join transactions t on t.tenant_id = b.tenant_id and t.id = b.ref_id
+  where b.source = 'transaction'
 ), ev as (
   select t.tenant_id, t.created_at as at, 'transaction' as src, null::text as kind, null::int as score,
          ${REFUSED} as refused, null::float8 as metric_value, ${TX_FIELDS}
-  from batch b join transactions t on t.tenant_id = b.tenant_id and t.id = b.ref_id
-  where b.source = 'transaction'
+  from tx t
   union all
   select f.tenant_id, f.at, 'feedback', f.kind, null, false, null, t.telemetry, t.metadata, ${NO_SIGNALS}
   from batch b join feedback f on f.tenant_id = b.tenant_id and f.id = b.ref_id
@@ -76,9 +81,8 @@ with batch as (
   union all
   select t.tenant_id, t.created_at, 'metric', 'gate:' || (g->>'name') || ':' || (g->>'outcome'), null, false, null,
          t.telemetry, '{}'::jsonb, ${NO_SIGNALS}
-  from batch b join transactions t on t.tenant_id = b.tenant_id and t.id = b.ref_id
+  from tx t
   cross join lateral jsonb_array_elements(case when jsonb_typeof(t.gates) = 'array' then t.gates else '[]' end) g
-  where b.source = 'transaction'
   union all
   select d.tenant_id, d.decided_at, 'metric', 'tat:' || c.risk_class || ':' || ${TAT_BUCKET}, null, false,
          extract(epoch from c.closed_at - c.entered_at)::float8, t.telemetry, '{}'::jsonb, ${NO_SIGNALS}
@@ -91,7 +95,8 @@ select ev.tenant_id,
   to_timestamp(floor(extract(epoch from ev.at) / 300) * 300) as bucket_start,
   coalesce(ev.telemetry->>'surface', '') as surface,
   coalesce(ev.telemetry->>'provider', '') as provider,
-  c.k as cohort_key, c.v as cohort_value,
+  coalesce(ev.metadata->>$2, '') as cohort_1, coalesce(ev.metadata->>$3, '') as cohort_2,
+  coalesce(ev.metadata->>$4, '') as cohort_3, coalesce(ev.metadata->>$5, '') as cohort_4,
   case when src = 'metric' then kind else '' end as metric_key,
   count(*) filter (where src = 'metric') as metric_count,
   sum(metric_value) as metric_sum,
@@ -104,12 +109,8 @@ select ev.tenant_id,
   count(*) filter (where src = 'feedback' and kind = 'accepted') as accepted,
   count(*) filter (where src = 'rating' or (src = 'decision' and kind in ('approve', 'edit', 'reject'))) as rated,
   count(*) filter (where (src = 'rating' and score >= 4) or (src = 'decision' and kind = 'approve')) as useful
-from ev cross join lateral (
-  select '' as k, '' as v
-  union all
-  select f, coalesce(ev.metadata->>f, '') from unnest($2::text[]) as f where ev.src <> 'metric'
-) c
-group by 1, 2, 3, 4, 5, 6, 7`;
+from ev
+group by 1, 2, 3, 4, 5, 6, 7, 8, 9`;
 
 const COLUMNS = [
   'tenant_id text',

@@ -14,37 +14,56 @@ type Aggregated = Record<string, string | number | number[] | Date>;
 
 const SCALARS = ['requests', 'failures', 'refusals', 'feedback', 'accepted', 'rated', 'useful'] as const;
 
-// The 5-minute rows fan out to the hourly and daily rows, merged in memory so each key is
-// upserted once per statement (ON CONFLICT cannot touch one row twice in a statement).
-function fanOut(rows: Aggregated[]): Aggregated[] {
+// Each 5-minute group fans out to the hourly and daily rows and to the all-cohorts row plus one
+// row per cohort field, merged in memory so each key is upserted once per statement (ON CONFLICT
+// cannot touch one row twice in a statement).
+function fanOut(rows: Aggregated[], cohorts: readonly string[]): Aggregated[] {
   const out = new Map<string, Aggregated>();
   for (const r of rows) {
     if (r.metric_key !== '') continue;
     const start = new Date(r.bucket_start as Date).getTime();
+    const slices: [string, string][] = [
+      ['', ''],
+      ...cohorts.map((f, i): [string, string] => [f, String(r[`cohort_${i + 1}`])]),
+    ];
     for (const g of GRANULARITIES) {
       const bucket = new Date(Math.floor(start / (g * 60_000)) * g * 60_000).toISOString();
-      const key = [r.tenant_id, g, bucket, r.surface, r.provider, r.cohort_key, r.cohort_value].join(
-        '\u0000',
-      );
-      const prev = out.get(key);
-      if (!prev) {
-        const row: Aggregated = { ...r, bucket_minutes: g, bucket_start: bucket };
-        delete row.metric_key;
-        delete row.metric_count;
-        delete row.metric_sum;
-        for (const s of SCALARS) row[s] = Number(r[s]);
-        for (const s of HISTOGRAM_SIGNALS) row[s] = (r[s] as (string | number)[]).map(Number);
-        out.set(key, row);
-        continue;
-      }
-      for (const s of SCALARS) prev[s] = (prev[s] as number) + Number(r[s]);
-      for (const s of HISTOGRAM_SIGNALS) {
-        const into = prev[s] as number[];
-        (r[s] as (string | number)[]).forEach((v, i) => (into[i] = into[i]! + Number(v)));
-      }
+      for (const [cohort_key, cohort_value] of slices) merge(out, r, g, bucket, cohort_key, cohort_value);
     }
   }
   return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+function merge(
+  out: Map<string, Aggregated>,
+  r: Aggregated,
+  g: number,
+  bucket: string,
+  cohort_key: string,
+  cohort_value: string,
+): void {
+  const key = [r.tenant_id, g, bucket, r.surface, r.provider, cohort_key, cohort_value].join('\u0000');
+  const prev = out.get(key);
+  if (!prev) {
+    const row: Aggregated = {
+      tenant_id: r.tenant_id!,
+      bucket_minutes: g,
+      bucket_start: bucket,
+      surface: r.surface!,
+      provider: r.provider!,
+      cohort_key,
+      cohort_value,
+    };
+    for (const s of SCALARS) row[s] = Number(r[s]);
+    for (const s of HISTOGRAM_SIGNALS) row[s] = (r[s] as (string | number)[]).map(Number);
+    out.set(key, row);
+    return;
+  }
+  for (const s of SCALARS) prev[s] = (prev[s] as number) + Number(r[s]);
+  for (const s of HISTOGRAM_SIGNALS) {
+    const into = prev[s] as number[];
+    (r[s] as (string | number)[]).forEach((v, i) => (into[i] = into[i]! + Number(v)));
+  }
 }
 
 // What /metrics needs of an aggregated group.
@@ -52,7 +71,6 @@ function toGroup(r: Aggregated): RollupGroup {
   return {
     surface: String(r.surface),
     provider: String(r.provider),
-    cohort_key: String(r.cohort_key),
     metric_key: String(r.metric_key),
     metric_count: Number(r.metric_count),
     metric_sum: Number(r.metric_sum ?? 0),
@@ -76,9 +94,12 @@ export async function rollUpOnce(
   cohorts: readonly string[],
   limit = ROLLUP_BATCH,
 ): Promise<RollupGroup[]> {
-  const { rows } = await tx.query<Aggregated>(CONSUME_AND_AGGREGATE, [limit, cohorts]);
+  const { rows } = await tx.query<Aggregated>(CONSUME_AND_AGGREGATE, [
+    limit,
+    ...[0, 1, 2, 3].map((i) => cohorts[i] ?? null),
+  ]);
   if (rows.length === 0) return [];
-  const merged = fanOut(rows);
+  const merged = fanOut(rows, cohorts);
   if (merged.length > 0) await tx.query(UPSERT_ROLLUPS, [JSON.stringify(merged)]);
   return rows.map(toGroup);
 }

@@ -2,17 +2,21 @@ import type { Queryable } from '../db/index.js';
 import { buildAlertTable } from './alerts.js';
 import {
   addCounts,
+  addVector,
   emptyCounts,
+  emptyVector,
   sumWindows,
+  toCounts,
   windowRange,
   type Counts,
   type Dimension,
   type RollupRow,
   type WindowSpec,
+  type WindowSums,
 } from './counts.js';
 import type { SloDefinition, SloSet } from './definition.js';
 import { evaluateSlo, windowsFor, type SloFigures } from './evaluate.js';
-import { countJudgeScores, selectAlerts, selectRollups, type AlertRow } from './queries.js';
+import { countJudgeScores, judgeScoresExist, selectAlerts, selectRollups, type AlertRow } from './queries.js';
 
 /** Where one alert of an SLO stands, as stored by the evaluator. */
 export interface AlertStateView {
@@ -52,7 +56,7 @@ export interface SloReport {
   slos: SloStatus[];
 }
 
-type Sums = ReturnType<typeof sumWindows>;
+type Sums = WindowSums;
 type Selector = (d: Dimension) => boolean;
 
 function matchesFilter(slo: SloDefinition, d: Dimension): boolean {
@@ -114,9 +118,11 @@ async function judgeCounts(
   windows: Map<string, WindowSpec>,
 ): Promise<Map<string, Counts>> {
   const out = new Map<string, Counts>();
+  // The judge SLO reads "no data" until the judge ships its table.
+  if (!(await judgeScoresExist(q))) return out;
   for (const [name, w] of windows) {
-    const to = new Date(now.getTime() - w.offset_minutes * 60_000);
-    const from = new Date(to.getTime() - w.minutes * 60_000);
+    // The same bucket-aligned span as the rollup windows, so judge and other SLOs agree.
+    const { from, to } = windowRange(now, w);
     out.set(name, { ...emptyCounts(), ...(await countJudgeScores(q, tenantId, from, to)) });
   }
   return out;
@@ -148,10 +154,10 @@ export async function computeSloReport(
   const alerts = await selectAlerts(q, tenantId);
 
   const getter = (slo: SloDefinition, pick: Selector, withJudge: boolean) => (window: string) => {
-    const c = emptyCounts();
-    for (const { dim, counts } of sums.get(window)?.values() ?? []) if (pick(dim)) addCounts(c, counts);
-    if (withJudge) addCounts(c, judge.get(window) ?? emptyCounts());
-    return c;
+    const v = emptyVector();
+    for (const { dim, counts } of sums.get(window)?.values() ?? []) if (pick(dim)) addVector(v, counts);
+    const c = toCounts(v);
+    return withJudge ? addCounts(c, judge.get(window) ?? emptyCounts()) : c;
   };
   const slos = set.slos.map((slo): SloStatus => {
     const isJudge = slo.indicator.kind === 'ratio' && slo.indicator.good === 'judge_high';
