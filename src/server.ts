@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { ActivePolicy, ActivePolicySet, Ctx, Logger } from './ctx.js';
 import { migrate, openDb, type Db } from './db/index.js';
-import { compileEscalation } from './escalation/index.js';
+import { compileEscalation, escalationPolicy } from './escalation/index.js';
 import { compileGates } from './gates/index.js';
 import { createApp } from './http/app.js';
 import {
@@ -84,7 +84,8 @@ export async function createCtx(opts: {
       }
       return key;
     },
-    slo: createSloRuntime(opts.config.sloFile, opts.log),
+    // LLM SLO alerts go to ML ops, whoever the policy in force names for that audience.
+    slo: createSloRuntime(opts.config.sloFile, opts.log, () => escalationPolicy(ctx).notify.ml_ops),
     metrics: createMetrics(opts.db, clock),
   };
   policies = await seedActivePolicies(ctx, fromFile);
