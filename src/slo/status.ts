@@ -16,7 +16,7 @@ import {
 } from './counts.js';
 import type { SloDefinition, SloSet } from './definition.js';
 import { evaluateSlo, windowsFor, type SloFigures } from './evaluate.js';
-import { countJudgeScores, judgeScoresExist, selectAlerts, selectRollups, type AlertRow } from './queries.js';
+import { countJudgeScores, selectAlerts, selectRollups, type AlertRow } from './queries.js';
 
 /** Where one alert of an SLO stands, as stored by the evaluator. */
 export interface AlertStateView {
@@ -118,8 +118,6 @@ async function judgeCounts(
   windows: Map<string, WindowSpec>,
 ): Promise<Map<string, Counts>> {
   const out = new Map<string, Counts>();
-  // The judge SLO reads "no data" until the judge ships its table.
-  if (!(await judgeScoresExist(q))) return out;
   for (const [name, w] of windows) {
     // The same bucket-aligned span as the rollup windows, so judge and other SLOs agree.
     const { from, to } = windowRange(now, w);

@@ -9,7 +9,7 @@
 import { makeWorkerUtils, run } from 'graphile-worker';
 import { PgBoss } from 'pg-boss';
 import pg from 'pg';
-import { closedLoop } from './lib.js';
+import { closedLoop } from '../lib.js';
 
 const [url, secondsArg, sizesArg, clientsArg] = process.argv.slice(2) as [string, string, string, string];
 const SECONDS = Number(secondsArg);
