@@ -72,7 +72,9 @@ export function retentionDays(ctx: Pick<Ctx, 'config' | 'policy'>, workflow: str
 const RETENTION_BATCH = 1_000;
 
 /** Erases the transactions past retention: up to RETENTION_BATCH per tenant and workflow per call. */
-export async function enforceRetention(ctx: Pick<Ctx, 'db' | 'clock' | 'config' | 'policy'>): Promise<number> {
+export async function enforceRetention(
+  ctx: Pick<Ctx, 'db' | 'clock' | 'config' | 'policy'>,
+): Promise<number> {
   const now = ctx.clock();
   const { rows: groups } = await ctx.db.query<{ tenant_id: string; workflow: string | null }>(
     `select distinct tenant_id, workflow from audit_subjects
