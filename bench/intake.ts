@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { makeTransaction, STORY_OUTPUT } from '../test/helpers/factories.js';
-import { closedLoop, fmt, type LoadResult } from './lib.js';
+import { closedLoop, fmt, withDatabase, type LoadResult } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const SERVER_URL = process.env.GATEHOUSE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLIENTS = [1, 4, 16];
 const KEY = 'gh_bench_admin_key_0123456789abcdefghijklmnop';
 
@@ -24,22 +23,6 @@ const OUTPUTS = [
   STORY_OUTPUT,
   'Your statement arrives on the 3rd business day of each month. Call +44 20 7946 0958 for help.',
 ];
-
-async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `gh_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = '/' + name;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
 
 async function ceiling(url: string, clients: number): Promise<LoadResult> {
   const pool = new pg.Pool({ connectionString: url, max: clients });
@@ -86,7 +69,7 @@ function row(label: string, clients: number, r: LoadResult, ceil?: LoadResult): 
   return `${label.padEnd(22)} ${String(clients).padStart(3)}  ${fmt(r.perSecond)} tx/s  p50 ${fmt(r.p50, 2, 7)} ms  p99 ${fmt(r.p99, 2, 7)} ms  ratio ${ratio}`;
 }
 
-await withDatabase(async (url) => {
+await withDatabase('intake', async (url) => {
   console.log(
     `bench:intake — ${SECONDS}s per run, closed loop; ratio = intake tx/s ÷ ceiling rows/s at the same client count`,
   );

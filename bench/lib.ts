@@ -1,4 +1,26 @@
-/** Shared helpers for benchmark scripts: timed closed-loop load and percentiles. */
+/** Shared helpers for benchmark scripts: a scratch database, timed closed-loop load and percentiles. */
+import pg from 'pg';
+
+/** The PostgreSQL server benchmarks run on (the test suite's). */
+export const SERVER_URL =
+  process.env.GATEHOUSE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Runs `fn` on a fresh database `gh_bench_<label>_<pid>` on the server, dropped afterwards. */
+export async function withDatabase<T>(label: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `gh_bench_${label}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = '/' + name;
+  try {
+    return await fn(url.toString());
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
 
 /** The p-th percentile (0–100) of sorted-ascending samples, nearest-rank. */
 export function percentile(sorted: number[], p: number): number {
