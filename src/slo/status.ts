@@ -107,8 +107,10 @@ async function loadRows(
     const prev = since.get(granularity);
     if (!prev || from < prev) since.set(granularity, from);
   }
-  const parts = await Promise.all([...since].map(([g, from]) => selectRollups(q, tenantId, g, from)));
-  return parts.flat();
+  // One after another: `q` may be a transaction, whose one connection runs one query at a time.
+  const rows: RollupRow[] = [];
+  for (const [g, from] of since) rows.push(...(await selectRollups(q, tenantId, g, from)));
+  return rows;
 }
 
 async function judgeCounts(
