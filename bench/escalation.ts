@@ -8,14 +8,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { Ctx } from '../src/ctx.js';
 import { migrate, openDb, type Db } from '../src/db/index.js';
 import { compileEscalation, fireDueSteps, fireEscalationsTask } from '../src/escalation/index.js';
-import { fmt, percentile } from './lib.js';
+import { fmt, percentile, withDatabase } from './lib.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
-const SERVER_URL = process.env.GATEHOUSE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DUE_IN_WINDOW = 3_000;
 const WINDOW_S = 20;
 // The shipped task's interval: lateness is about half of it on average.
@@ -132,18 +130,10 @@ await run(
   () => openDb({ dataDir: join(dir, 'db') }),
   async () => rmSync(dir, { recursive: true, force: true }),
 );
-const name = `gh_bench_esc_${process.pid}`;
-const admin = new pg.Client({ connectionString: SERVER_URL });
-await admin.connect();
-await admin.query(`drop database if exists ${name} with (force)`);
-await admin.query(`create database ${name}`);
-const url = new URL(SERVER_URL);
-url.pathname = '/' + name;
-await run(
-  'server',
-  () => openDb({ databaseUrl: url.toString() }),
-  async () => {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  },
+await withDatabase('esc', (url) =>
+  run(
+    'server',
+    () => openDb({ databaseUrl: url }),
+    async () => undefined,
+  ),
 );

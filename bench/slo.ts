@@ -15,12 +15,11 @@ import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/ctx.js';
 import { startServer } from '../src/server.js';
 import { rollUp } from '../src/slo/index.js';
-import { fmt, percentile } from './lib.js';
+import { fmt, percentile, withDatabase } from './lib.js';
 import { FULL_SCAN, GENERATE } from './slo-data.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const CHUNK = 1_000_000;
-const SERVER_URL = process.env.GATEHOUSE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const KEY = 'gh_bench_admin_key_0123456789abcdefghijklmnop';
 const NOW = new Date('2026-03-31T12:00:00Z');
 
@@ -52,18 +51,11 @@ async function median(n: number, fn: () => Promise<unknown>): Promise<{ wall: nu
   };
 }
 
-async function main(): Promise<void> {
-  const name = `gh_bench_slo_${process.pid}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = '/' + name;
+async function main(url: string): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-  const config = resolveConfig({ port: 0, databaseUrl: url.toString(), dataDir, adminKey: KEY }, {});
+  const config = resolveConfig({ port: 0, databaseUrl: url, dataDir, adminKey: KEY }, {});
   const server = await startServer(config, silentLogger, { clock: () => NOW, scheduler: false });
-  const db = new pg.Client({ connectionString: url.toString() });
+  const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
     const [, genMs] = await timed(async () => {
@@ -99,10 +91,8 @@ async function main(): Promise<void> {
   } finally {
     await db.end();
     await server.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-await main();
+await withDatabase('slo', main);
