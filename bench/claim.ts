@@ -21,7 +21,7 @@ import { recordDecision } from '../src/decisions/index.js';
 import { insertIntakes, type TransactionRow } from '../src/intake/queries.js';
 import { createKey, ensureTenant, type Principal } from '../src/keys/index.js';
 import { claimNextCase, openCase, queueConfigOf } from '../src/queue/index.js';
-import { CLAIM_FROM_GROUPS_SQL, claimFromGroups } from '../src/queue/queries.js';
+import { CLAIM_SQL, claimCase } from '../src/queue/queries.js';
 import { createCtx } from '../src/server.js';
 import { closedLoop, fmt, withDatabase, type LoadResult } from './lib.js';
 
@@ -62,6 +62,33 @@ async function seed(ctx: Ctx, size: number): Promise<void> {
   );
   await ctx.db.query('analyze cases');
   await ctx.db.query('analyze transactions');
+}
+
+/**
+ * A queue that has been running: 5,000 decided cases of the same rule, so cards read real history
+ * and the planner's statistics describe closed cases and decisions, as on a live deployment.
+ */
+async function seedHistory(ctx: Ctx): Promise<void> {
+  await ctx.db.query(
+    `with t as (
+       insert into transactions (tenant_id, id, verdict, risk_class, action, prompt, redacted_prompt, output,
+         redacted_output, gates, policy_version, created_at, case_id, decided_at)
+       select $1, 'ht-' || g, 'released', 'high', 'review', '[]', '[]', 'Decided output ' || g,
+         'Decided output ' || g, '[]', 'bench', now() - interval '1 day', 'hc-' || g, now() - interval '1 day'
+       from generate_series(1, 5000) g
+       returning tenant_id, id, case_id),
+     c as (
+       insert into cases (tenant_id, id, transaction_id, status, level, risk_class, risk_rank, sla_minutes,
+         created_at, entered_at, stage_entered_at, due_at, original_due_at, group_name, matched_rule,
+         closed_at, decision, decision_id)
+       select tenant_id, case_id, id, 'closed', 1, 'high', 1, 30, now() - interval '1 day', now() - interval '1 day',
+         now() - interval '1 day', now(), now(), 'l1', 'bench', now() - interval '1 day', 'approve', 'hd-' || case_id
+       from t
+       returning tenant_id, id)
+     insert into decisions (tenant_id, id, case_id, action, reviewer_key_id, time_spent_ms, decided_at)
+     select tenant_id, 'hd-' || id, id, 'approve', 'history', 60000, now() - interval '1 day' from c`,
+    [TENANT],
+  );
 }
 
 /** Intake while claims run: 10 cases every 50 ms through intake's own batch statement and openCase. */
@@ -150,13 +177,13 @@ async function fullPath(ctx: Ctx, reviewers: Principal[], clients: number): Prom
   });
 }
 
-/** The queue core: the claim statement, then the completion statement (as pg-boss's fetch + complete). */
+/** The queue core: the claim statement (with its audit entry), then a completion statement (as pg-boss's fetch + complete). */
 async function corePath(ctx: Ctx, reviewers: Principal[], clients: number): Promise<LoadResult> {
   return closedLoop(clients, SECONDS, async (i) => {
     const by = reviewers[i % clients]!;
     const now = new Date();
     // One statement each, autocommitted, as pg-boss's fetch and complete are.
-    const claimed = await claimFromGroups(ctx.db, {
+    const claimed = await claimCase(ctx.db, {
       tenantId: TENANT,
       keyId: by.keyId,
       now,
@@ -179,8 +206,8 @@ async function explainClaim(url: string): Promise<string> {
     await c.query('begin');
     const now = new Date();
     const { rows } = await c.query(
-      `explain (analyze, buffers, costs off, timing off, summary off) ${CLAIM_FROM_GROUPS_SQL}`,
-      [TENANT, 'explain', now, new Date(now.getTime() + 300_000), ['l1']],
+      `explain (analyze, buffers, costs off, timing off, summary off) ${CLAIM_SQL}`,
+      [TENANT, 'explain', now, new Date(now.getTime() + 300_000), ['l1'], 'explain'],
     );
     await c.query('rollback');
     return rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
@@ -251,6 +278,7 @@ await withDatabase('claim', async (url) => {
     console.log(
       `bench:claim — ${SECONDS}s per run, closed loop, intake adding 200 cases/s throughout; machine shared, figures indicative`,
     );
+    await seedHistory(ctx);
     const ours: Row[] = [];
     let plan = '';
     for (const size of SIZES) {

@@ -29,6 +29,16 @@ export async function appendAudit(tx: Queryable, entries: AuditInput[]): Promise
   );
 }
 
+/**
+ * SQL that appends one entry per row of `source` (a subquery or CTE with the columns tenant_id,
+ * kind, transaction_id, case_id, actor, at, body), for a statement that makes a change and logs it
+ * in one round trip, as a data-modifying CTE.
+ */
+export function appendAuditFrom(source: string): string {
+  return `insert into audit_entries (tenant_id, kind, transaction_id, case_id, actor, at, body)
+    select tenant_id, kind, transaction_id, case_id, actor, at, body from ${source}`;
+}
+
 /** The audit_entries rows for entries, in the column names of the table. */
 export function toAuditRows(entries: AuditInput[]) {
   return entries.map((e) => ({

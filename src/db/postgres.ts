@@ -13,13 +13,20 @@ export async function openPostgres(url: string, max = 20): Promise<Db> {
   pool.on('error', () => undefined);
   // Fail at start, not at the first request, when the server is unreachable.
   await pool.query('select 1');
+  const statements = preparedStatements();
   const run = async <R>(
     c: pg.Pool | pg.PoolClient | pg.Client,
     sql: string,
     params?: unknown[],
   ): Promise<QueryResult<R>> => {
-    const res = await c.query(sql, params as unknown[]);
-    return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+    const name = params?.length ? statements.nameOf(sql) : undefined;
+    try {
+      const res = await c.query({ text: sql, values: params, name });
+      return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+    } catch (err) {
+      if (name && isStalePlan(err)) statements.invalidate();
+      throw err;
+    }
   };
   let listener: pg.Client | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
@@ -97,4 +104,39 @@ export async function openPostgres(url: string, max = 20): Promise<Db> {
       await pool.end();
     },
   };
+}
+
+/** Most statements the pool prepares; past it, texts run unprepared (see preparedStatements). */
+const PREPARED_LIMIT = 1000;
+
+/**
+ * Names for server-side prepared statements, one per distinct SQL text. node-postgres parses and
+ * plans a named statement once per connection and then only binds and executes it; unnamed, every
+ * call pays the parse and plan again, which was half the cost of the queue's claim (bench:claim).
+ * Gatehouse's texts are fixed (values travel as parameters), so they are few; the limit keeps a
+ * text built at run time from growing every connection's statement cache without bound.
+ */
+function preparedStatements() {
+  const names = new Map<string, string>();
+  let generation = 0;
+  return {
+    nameOf(sql: string): string | undefined {
+      let name = names.get(sql);
+      if (name === undefined && names.size < PREPARED_LIMIT) {
+        name = `gh${generation}_${names.size}`;
+        names.set(sql, name);
+      }
+      return name;
+    },
+    /** After DDL changed a table under a prepared statement, prepare every text afresh. */
+    invalidate(): void {
+      generation++;
+      names.clear();
+    },
+  };
+}
+
+/** PostgreSQL refuses a prepared plan whose result columns changed under it (ALTER TABLE since). */
+function isStalePlan(err: unknown): boolean {
+  return (err as { code?: string }).code === '0A000' && /cached plan/.test((err as Error).message);
 }

@@ -32,6 +32,7 @@ export async function closeCase(
     tenantId: string;
     caseId: string;
     transactionId: string;
+    decisionId: string;
     action: string;
     verdict: string;
     released: string | null;
@@ -39,9 +40,9 @@ export async function closeCase(
   },
 ): Promise<void> {
   await q.query(
-    `update cases set status = 'closed', closed_at = $3, decision = $4, lease_expires_at = null
+    `update cases set status = 'closed', closed_at = $3, decision = $4, decision_id = $5, lease_expires_at = null
      where tenant_id = $1 and id = $2`,
-    [c.tenantId, c.caseId, c.at, c.action],
+    [c.tenantId, c.caseId, c.at, c.action, c.decisionId],
   );
   await q.query(
     `update transactions set verdict = $3, released_output = $4, decided_at = $5 where tenant_id = $1 and id = $2`,

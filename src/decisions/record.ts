@@ -109,7 +109,7 @@ export async function recordDecision(ctx: Ctx, by: Principal, input: DecisionInp
       ? await applyBlindReview(move, input, decisionId)
       : input.action === 'escalate'
         ? await escalate(move, target)
-        : await close(move, input.action, input.output);
+        : await close(move, decisionId, input.action, input.output);
     await appendAudit(tx, [
       {
         tenantId: by.tenantId,
@@ -165,13 +165,13 @@ interface Move {
   original: string;
 }
 
-async function close(m: Move, action: string, edited?: string): Promise<Outcome> {
+async function close(m: Move, decisionId: string, action: string, edited?: string): Promise<Outcome> {
   const verdict = action === 'reject' ? 'blocked' : 'released';
   const released = verdict === 'released' ? (edited ?? m.original) : null;
   const ref = { tenantId: m.by.tenantId, caseId: m.c.id, level: m.c.level };
   await insertClockEvents(m.tx, bothClocks(ref, 'stop', m.now, m.by.keyId));
   const target = { tenantId: m.by.tenantId, caseId: m.c.id, transactionId: m.c.transaction_id };
-  await closeCase(m.tx, { ...target, action, verdict, released, at: m.now });
+  await closeCase(m.tx, { ...target, decisionId, action, verdict, released, at: m.now });
   // Safe-pattern learning and folded repeats follow the case's outcome (routing).
   await recordCaseOutcome(m.tx, {
     tenantId: m.by.tenantId,
@@ -215,7 +215,7 @@ async function applyBlindReview(m: Move, input: DecisionInput, decisionId: strin
     await reopenForReview(m.tx, m.by.tenantId, m.c.id);
     return { verdict: 'held', level: m.c.level, consensus };
   }
-  if (consensus.state === 'agreed') return { ...(await close(m, consensus.action)), consensus };
+  if (consensus.state === 'agreed') return { ...(await close(m, decisionId, consensus.action)), consensus };
   // Adjudication at the next level; at Level 3 the case stays there for a lead to decide.
   if (m.c.level >= 3) {
     await reopenForReview(m.tx, m.by.tenantId, m.c.id);

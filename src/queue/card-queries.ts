@@ -39,10 +39,8 @@ export interface PastDecision {
 
 const PAST = `select c.id as case_id, c.closed_at, d.action, d.reason, d.rationale, d.decided_at, t.redacted_output as text
   from cases c
-  join transactions t on t.tenant_id = c.tenant_id and t.id = c.transaction_id
-  join lateral (select action, reason, rationale, decided_at from decisions d
-                where d.tenant_id = c.tenant_id and d.case_id = c.id and not d.blind
-                order by decided_at desc limit 1) d on true`;
+  join decisions d on d.tenant_id = c.tenant_id and d.id = c.decision_id and not d.blind
+  join transactions t on t.tenant_id = c.tenant_id and t.id = c.transaction_id`;
 
 /**
  * Up to 50 recently closed cases of the same rule, and up to 50 of the same prompt fingerprint

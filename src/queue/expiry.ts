@@ -7,6 +7,6 @@ export const leaseExpiryTask: ScheduledTask = {
   everyMs: 15_000,
   run: async (ctx) => {
     const now = ctx.clock();
-    while ((await ctx.db.transaction((tx) => expireLeases(tx, now))) === 500);
+    while ((await expireLeases(ctx.db, now)) === 500);
   },
 };

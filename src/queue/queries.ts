@@ -1,3 +1,4 @@
+import { appendAuditFrom } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
 import { clockEventInsertCtes, type ClockEventRow } from './open.js';
 
@@ -131,79 +132,75 @@ const CLAIM_SET = `status = 'claimed', claimed_by = $2, claimed_at = $3, lease_e
 const NOT_REVIEWED = `(x.reviewers_required = 1 or not exists (select 1 from case_reviews r
   where r.tenant_id = x.tenant_id and r.case_id = x.id and r.reviewer_key_id = $2))`;
 
-/** Claims the most urgent open case assigned to the key, if any (SKIP LOCKED). */
-export async function claimAssigned(
-  q: Queryable,
-  p: { tenantId: string; keyId: string; now: Date; leaseUntil: Date },
-): Promise<CaseState | undefined> {
-  const { rows } = await q.query<CaseState>(
-    `update cases c set ${CLAIM_SET}
-     where c.tenant_id = $1 and c.id = (
-       select id from cases x where x.tenant_id = $1 and x.assigned_to = $2 and x.status = 'open'
-       order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked)
-     returning ${prefixed('c')}`,
-    [p.tenantId, p.keyId, p.now, p.leaseUntil],
-  );
-  return rows[0];
-}
-
 /**
- * The claim of the most urgent unassigned open case of groups `$5` for key `$2` (now `$3`, lease
- * until `$4`, tenant `$1`): each group's head is read from the claim index (rank after bumps, then
- * deadline) with SKIP LOCKED, and the best head wins. Exported for EXPLAIN in bench/claim.ts.
+ * Claims the key's next case and logs the claim, in one statement: the most urgent open case
+ * assigned to the key, else the most urgent free case of the groups `$5` (one index scan per group
+ * on cases_queue_order, stopping at the first row nobody holds: SKIP LOCKED). One statement means
+ * one round trip and one commit per claim, with its audit entry in the same transaction.
+ * Parameters: tenant, key, now, lease end, groups, lease end as ISO text (for the audit body).
  */
-export const CLAIM_FROM_GROUPS_SQL = `update cases c set ${CLAIM_SET}
-  where c.tenant_id = $1 and c.id = (
-    select h.id from unnest($5::text[]) as g(name) cross join lateral (
-      select x.id, x.queue_rank, x.due_at from cases x
-      where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
-        and ${NOT_REVIEWED}
-      order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) h
-    order by h.queue_rank, h.due_at, h.id limit 1)
-  returning ${prefixed('c')}`;
+export const CLAIM_SQL = `with assigned as (
+    update cases c set ${CLAIM_SET}
+    where c.tenant_id = $1 and c.id = (
+      select x.id from cases x where x.tenant_id = $1 and x.assigned_to = $2 and x.status = 'open'
+      order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked)
+    returning c.*),
+  grouped as (
+    update cases c set ${CLAIM_SET}
+    where c.tenant_id = $1 and not exists (select 1 from assigned) and c.id = (
+      select h.id from unnest($5::text[]) as g(name) cross join lateral (
+        select x.id, x.queue_rank, x.due_at from cases x
+        where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
+          and ${NOT_REVIEWED}
+        order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) h
+      order by h.queue_rank, h.due_at, h.id limit 1)
+    returning c.*),
+  claimed as (select * from assigned union all select * from grouped),
+  logged as (${appendAuditFrom(`(select tenant_id, 'case.claimed' as kind, transaction_id, id as case_id, $2 as actor,
+      $3::timestamptz as at, jsonb_build_object('group', group_name, 'level', level, 'lease_expires_at', $6::text) as body
+    from claimed) e`)})
+  select ${CASE_STATE} from claimed`;
 
-/** Runs `CLAIM_FROM_GROUPS_SQL`: the claimed case, or undefined when the groups have none free. */
-export async function claimFromGroups(
+/** Runs `CLAIM_SQL`: the claimed case, or undefined when none is free for the key. */
+export async function claimCase(
   q: Queryable,
   p: { tenantId: string; keyId: string; now: Date; leaseUntil: Date; groups: string[] },
 ): Promise<CaseState | undefined> {
-  const { rows } = await q.query<CaseState>(CLAIM_FROM_GROUPS_SQL, [
+  const { rows } = await q.query<CaseState>(CLAIM_SQL, [
     p.tenantId,
     p.keyId,
     p.now,
     p.leaseUntil,
     p.groups,
+    p.leaseUntil.toISOString(),
   ]);
   return rows[0];
 }
 
-/** Returns up to `limit` cases whose lease ran out to the queue; returns them. */
+/**
+ * Returns up to `limit` cases whose lease ran out to the queue, each with a `case.lease_expired`
+ * audit entry, in one statement; returns how many.
+ */
 export async function reopenExpired(
   q: Queryable,
   now: Date,
   limit: number,
   tenantId?: string,
-): Promise<{ tenant_id: string; id: string; transaction_id: string; claimed_by: string }[]> {
-  const { rows } = await q.query<{
-    tenant_id: string;
-    id: string;
-    transaction_id: string;
-    claimed_by: string;
-  }>(
+): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
     `with expired as (
        select tenant_id, id, claimed_by from cases
        where status = 'claimed' and lease_expires_at < $1 and ($3::text is null or tenant_id = $3)
-       limit $2 for update skip locked)
-     update cases c set status = 'open', claimed_by = null, claimed_at = null, lease_expires_at = null
-     from expired e where c.tenant_id = e.tenant_id and c.id = e.id
-     returning c.tenant_id, c.id, c.transaction_id, e.claimed_by`,
+       limit $2 for update skip locked),
+     reopened as (
+       update cases c set status = 'open', claimed_by = null, claimed_at = null, lease_expires_at = null
+       from expired e where c.tenant_id = e.tenant_id and c.id = e.id
+       returning c.tenant_id, c.id, c.transaction_id, e.claimed_by),
+     logged as (${appendAuditFrom(`(select tenant_id, 'case.lease_expired' as kind, transaction_id, id as case_id,
+         'system' as actor, $1::timestamptz as at, jsonb_build_object('held_by', claimed_by) as body
+       from reopened) e`)})
+     select count(*)::int as n from reopened`,
     [now, limit, tenantId ?? null],
   );
-  return rows;
-}
-
-function prefixed(alias: string): string {
-  return CASE_STATE.split(',')
-    .map((c) => `${alias}.${c.trim()}`)
-    .join(', ');
+  return rows[0]!.n;
 }
