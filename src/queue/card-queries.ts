@@ -42,9 +42,11 @@ const PAST = `select c.id as case_id, c.closed_at, d.action, d.reason, d.rationa
   join decisions d on d.tenant_id = c.tenant_id and d.id = c.decision_id and not d.blind
   join transactions t on t.tenant_id = c.tenant_id and t.id = c.transaction_id`;
 
+const RECENT = 50;
+
 /**
- * Up to 50 recently closed cases of the same rule, and up to 50 of the same prompt fingerprint
- * (or, for cases no rule sent, of the same workflow), newest first, without repeats.
+ * Up to 50 recently closed cases of the same rule (or, for cases no rule sent, of the same
+ * workflow), and up to 50 of the same prompt fingerprint, newest first, without repeats.
  */
 export async function listPastDecisions(
   q: Queryable,
@@ -56,16 +58,20 @@ export async function listPastDecisions(
     workflow: string | null;
   },
 ): Promise<PastDecision[]> {
-  const { rows } = await q.query<PastDecision & { closed_at: Date }>(
-    `(${PAST} where c.tenant_id = $1 and c.status = 'closed' and c.id <> $2
-        and (c.matched_rule = $3 or ($3::text is null and c.matched_rule is null and t.workflow is not distinct from $4))
-      order by c.closed_at desc limit 50)
-     union
-     (${PAST} where c.tenant_id = $1 and c.status = 'closed' and c.id <> $2 and c.fingerprint = $5
-      order by c.closed_at desc limit 50)
-     order by closed_at desc`,
-    [p.tenantId, p.caseId, p.rule, p.workflow, p.fingerprint],
-  );
+  // One statement text per shape, each with a plan of its own: an `or` on whether a parameter is
+  // null cannot be planned once, so PostgreSQL would plan it again on every card.
+  const sameRule =
+    p.rule !== null ? 'c.matched_rule = $3' : 'c.matched_rule is null and t.workflow is not distinct from $3';
+  const recent = (match: string) =>
+    `(${PAST} where c.tenant_id = $1 and c.status = 'closed' and c.id <> $2 and ${match}
+      order by c.closed_at desc limit ${RECENT})`;
+  const params: unknown[] = [p.tenantId, p.caseId, p.rule ?? p.workflow];
+  let sql = recent(sameRule);
+  if (p.fingerprint !== null) {
+    sql = `${sql} union ${recent('c.fingerprint = $4')} order by closed_at desc`;
+    params.push(p.fingerprint);
+  }
+  const { rows } = await q.query<PastDecision & { closed_at: Date }>(sql, params);
   return rows;
 }
 
