@@ -188,7 +188,7 @@ async function corePath(ctx: Ctx, reviewers: Principal[], clients: number): Prom
       keyId: by.keyId,
       now,
       leaseUntil: new Date(now.getTime() + 300_000),
-      groups: ['l1'],
+      groups: [{ name: 'l1', skills: [] }],
     });
     if (claimed) {
       await ctx.db.query(
@@ -207,7 +207,7 @@ async function explainClaim(url: string): Promise<string> {
     const now = new Date();
     const { rows } = await c.query(
       `explain (analyze, buffers, costs off, timing off, summary off) ${CLAIM_SQL}`,
-      [TENANT, 'explain', now, new Date(now.getTime() + 300_000), ['l1'], 'explain'],
+      [TENANT, 'explain', now, new Date(now.getTime() + 300_000), JSON.stringify([{ name: 'l1', skills: [] }]), 'explain'],
     );
     await c.query('rollback');
     return rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');

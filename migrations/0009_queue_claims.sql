@@ -12,3 +12,7 @@ update cases c set decision_id = (
   where d.tenant_id = c.tenant_id and d.case_id = c.id and not d.blind
   order by d.decided_at desc limit 1)
 where c.status = 'closed';
+
+-- Skills a reviewer needs to take a case (the rule's `skills`); a claim passes over cases whose
+-- skills the reviewer lacks in that group.
+alter table cases add column required_skills text[] not null default '{}';

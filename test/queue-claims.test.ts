@@ -174,6 +174,24 @@ describe('groups, caps and assignment', () => {
     expect(rows[0]).toEqual({ n: 1 });
   });
 
+  it('passes over cases whose skills the reviewer lacks in the group, until the API gives them', async () => {
+    const key = async (name: string) =>
+      (await s.api('POST', '/v1/keys', { body: { roles: ['reviewer'], name } })).body.key as string;
+    const [d1, d2] = [await key('tax-desk-1'), await key('tax-desk-2')];
+    const kz = await send('kz_tax');
+    clock.advance(1000);
+    const vat = await send('vat');
+    // Both desks have the group's `vat`; neither has `kz_tax`, so the earlier case waits.
+    const first = await next(d1);
+    expect(first.body.case).toMatchObject({ id: vat.case_id, required_skills: ['vat'] });
+    expect((await next(d2)).status).toBe(204);
+    const put = await s.api('PUT', `/v1/groups/tax/members/${await keyId(d2)}`, {
+      body: { skills: ['kz_tax'] },
+    });
+    expect(put.status).toBe(204);
+    expect((await next(d2)).body.case).toMatchObject({ id: kz.case_id, required_skills: ['kz_tax'] });
+  });
+
   it('gives an assigned case only to its assignee, first', async () => {
     const a = await s.key('reviewer');
     const b = await s.key('reviewer');

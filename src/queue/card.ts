@@ -36,6 +36,8 @@ export interface CaseCard {
     lease_expires_at: string | null;
     assigned_to: string | null;
     checklist: { name: string; items: string[] } | null;
+    /** Skills a reviewer needs for it (the rule's `skills`). */
+    required_skills: string[];
     reviewers_required: number;
     reviews_done: number;
   };
@@ -102,6 +104,7 @@ export async function loadCard(
       lease_expires_at: iso(c.lease_expires_at),
       assigned_to: c.assigned_to,
       checklist: c.checklist ? { name: c.checklist, items: c.checklist_items } : null,
+      required_skills: c.required_skills,
       reviewers_required: c.reviewers_required,
       reviews_done: reviews.length,
     },

@@ -99,7 +99,7 @@ describe('groupsOf (least privilege)', () => {
     keyId: 'key-1',
     name: null,
     roles: ['reviewer'] as const,
-    added: new Set<string>(),
+    added: new Map<string, readonly string[]>(),
     staffed: new Set<string>(),
     ...over,
   });
@@ -114,7 +114,7 @@ describe('groupsOf (least privilege)', () => {
   it('closes a group to everyone else once the API adds a member', () => {
     const staffed = new Set(['l1']);
     expect(groupsOf(q, member({ staffed })).map((g) => g.name)).toEqual(['backup']);
-    expect(groupsOf(q, member({ staffed, added: new Set(['l1']) })).map((g) => g.name)).toEqual([
+    expect(groupsOf(q, member({ staffed, added: new Map([['l1', []]]) })).map((g) => g.name)).toEqual([
       'l1',
       'backup',
     ]);

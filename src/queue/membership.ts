@@ -11,8 +11,8 @@ export interface Member {
   keyId: string;
   name: string | null;
   roles: readonly Role[];
-  /** Groups the key was added to through the API. */
-  added: ReadonlySet<string>;
+  /** Groups the key was added to through the API, with the skills it was given there. */
+  added: ReadonlyMap<string, readonly string[]>;
   /** Groups that have any member added through the API (so they are not open). */
   staffed: ReadonlySet<string>;
 }
@@ -33,9 +33,13 @@ export function groupsOf(config: QueueConfig, m: Member): Group[] {
 
 /** Loads what membership needs about a principal: its key name and API-added groups. */
 export async function loadMember(q: Queryable, by: Principal): Promise<Member> {
-  const { rows } = await q.query<{ name: string | null; added: string[] | null; staffed: string[] | null }>(
+  const { rows } = await q.query<{
+    name: string | null;
+    added: Record<string, string[]> | null;
+    staffed: string[] | null;
+  }>(
     `select (select name from api_keys where id = $2) as name,
-            (select array_agg(group_name) from group_members where tenant_id = $1 and key_id = $2) as added,
+            (select jsonb_object_agg(group_name, skills) from group_members where tenant_id = $1 and key_id = $2) as added,
             (select array_agg(distinct group_name) from group_members where tenant_id = $1) as staffed`,
     [by.tenantId, by.keyId],
   );
@@ -44,16 +48,29 @@ export async function loadMember(q: Queryable, by: Principal): Promise<Member> {
     keyId: by.keyId,
     name: r.name,
     roles: by.roles,
-    added: new Set(r.added ?? []),
+    added: new Map(Object.entries(r.added ?? {})),
     staffed: new Set(r.staffed ?? []),
   };
 }
 
-/** The principal's groups; throws `forbidden` when they work none. */
-export async function principalGroups(q: Queryable, config: QueueConfig, by: Principal): Promise<Group[]> {
-  const groups = groupsOf(config, await loadMember(q, by));
+/** The principal's groups, each with the skills they have in it; throws `forbidden` when they work none. */
+export async function principalGroups(
+  q: Queryable,
+  config: QueueConfig,
+  by: Principal,
+): Promise<(Group & { memberSkills: readonly string[] })[]> {
+  const member = await loadMember(q, by);
+  const groups = groupsOf(config, member);
   if (groups.length === 0) throw new GatehouseError('forbidden', 'you are a member of no review group');
-  return groups;
+  return groups.map((g) => ({ ...g, memberSkills: skillsIn(g, member) }));
+}
+
+/**
+ * A member's skills in a group: the group's own (every member has them) and those the API gave the
+ * member there. Pure.
+ */
+export function skillsIn(group: Group, m: Member): readonly string[] {
+  return [...new Set([...group.skills, ...(m.added.get(group.name) ?? [])])];
 }
 
 /** Throws `forbidden` unless the principal works `group` (least privilege: only your groups' cases). */

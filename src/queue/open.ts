@@ -25,6 +25,7 @@ export interface CaseRow {
   on_breach: 'none' | 'fail_open' | 'fail_closed';
   checklist: string | null;
   checklist_items: string[];
+  required_skills: string[];
   reviewers_required: number;
   matched_rule: string | null;
   fingerprint: string | null;
@@ -62,6 +63,7 @@ export const CASE_COLUMNS: [keyof CaseRow, string][] = [
   ['on_breach', 'text'],
   ['checklist', 'text'],
   ['checklist_items', 'text[]'],
+  ['required_skills', 'text[]'],
   ['reviewers_required', 'int'],
   ['matched_rule', 'text'],
   ['fingerprint', 'text'],
@@ -84,7 +86,7 @@ export interface OpenCaseInput {
   tenantId: string;
   caseId: string;
   transactionId: string;
-  /** `route(policy, facts)`: risk_class, risk_rank, reason, level, group?, sla?, checklist?, reviewers?. */
+  /** `route(policy, facts)`: risk_class, risk_rank, reason, level, group?, sla?, checklist?, skills?, reviewers?. */
   route: Record<string, unknown>;
   /** When the source event was created. */
   createdAt: Date;
@@ -135,6 +137,7 @@ export function openCase(
     on_breach: onBreach,
     checklist,
     checklist_items: items,
+    required_skills: Array.isArray(r.skills) ? (r.skills as string[]) : [],
     reviewers_required: Math.min(9, Math.max(1, Math.floor(reviewers))),
     matched_rule: typeof r.rule === 'string' ? r.rule : (matched[0] ?? null),
     fingerprint: typeof r.fingerprint === 'string' ? r.fingerprint : null,

@@ -32,6 +32,7 @@ export interface CaseState {
   fallback: string | null;
   checklist: string | null;
   checklist_items: string[];
+  required_skills: string[];
   reviewers_required: number;
   matched_rule: string | null;
   fingerprint: string | null;
@@ -41,7 +42,7 @@ export interface CaseState {
 const CASE_STATE = `id, transaction_id, status, level, risk_class, risk_rank, reason, group_name, assigned_to, bump,
   sla_minutes, sla_calendar, created_at, entered_at, stage_entered_at, due_at, original_due_at, first_action_at,
   claimed_by, claimed_at, lease_expires_at, closed_at, decision, breached, on_breach, fallback, checklist,
-  checklist_items, reviewers_required, matched_rule, fingerprint, paused_by`;
+  checklist_items, required_skills, reviewers_required, matched_rule, fingerprint, paused_by`;
 
 /** Reads one case; `lock` takes its row lock for the rest of the transaction. */
 export async function findCase(
@@ -134,10 +135,12 @@ const NOT_REVIEWED = `(x.reviewers_required = 1 or not exists (select 1 from cas
 
 /**
  * Claims the key's next case and logs the claim, in one statement: the most urgent open case
- * assigned to the key, else the most urgent free case of the groups `$5` (one index scan per group
- * on cases_queue_order, stopping at the first row nobody holds: SKIP LOCKED). One statement means
+ * assigned to the key, else the most urgent free case of the groups `$5` whose required skills the
+ * key has there (one index scan per group on cases_queue_order, stopping at the first such row
+ * nobody holds: SKIP LOCKED). One statement means
  * one round trip and one commit per claim, with its audit entry in the same transaction.
- * Parameters: tenant, key, now, lease end, groups, lease end as ISO text (for the audit body).
+ * Parameters: tenant, key, now, lease end, groups as JSON `[{name, skills}]`, lease end as ISO text
+ * (for the audit body).
  */
 export const CLAIM_SQL = `with assigned as (
     update cases c set ${CLAIM_SET}
@@ -148,10 +151,10 @@ export const CLAIM_SQL = `with assigned as (
   grouped as (
     update cases c set ${CLAIM_SET}
     where c.tenant_id = $1 and not exists (select 1 from assigned) and c.id = (
-      select h.id from unnest($5::text[]) as g(name) cross join lateral (
+      select h.id from jsonb_to_recordset($5::jsonb) as g(name text, skills text[]) cross join lateral (
         select x.id, x.queue_rank, x.due_at from cases x
         where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
-          and ${NOT_REVIEWED}
+          and x.required_skills <@ g.skills and ${NOT_REVIEWED}
         order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) h
       order by h.queue_rank, h.due_at, h.id limit 1)
     returning c.*),
@@ -164,14 +167,20 @@ export const CLAIM_SQL = `with assigned as (
 /** Runs `CLAIM_SQL`: the claimed case, or undefined when none is free for the key. */
 export async function claimCase(
   q: Queryable,
-  p: { tenantId: string; keyId: string; now: Date; leaseUntil: Date; groups: string[] },
+  p: {
+    tenantId: string;
+    keyId: string;
+    now: Date;
+    leaseUntil: Date;
+    groups: { name: string; skills: readonly string[] }[];
+  },
 ): Promise<CaseState | undefined> {
   const { rows } = await q.query<CaseState>(CLAIM_SQL, [
     p.tenantId,
     p.keyId,
     p.now,
     p.leaseUntil,
-    p.groups,
+    JSON.stringify(p.groups),
     p.leaseUntil.toISOString(),
   ]);
   return rows[0];

@@ -30,6 +30,7 @@ const CaseCard = z
       lease_expires_at: Iso.nullable(),
       assigned_to: z.string().nullable(),
       checklist: z.object({ name: z.string(), items: z.array(z.string()) }).nullable(),
+      required_skills: z.array(z.string()),
       reviewers_required: z.number().int(),
       reviews_done: z.number().int(),
     }),

@@ -27,6 +27,8 @@ export interface Route {
   /** `sla.minutes`, kept for readers of the first routing result. */
   sla_minutes: number;
   checklist: string | null;
+  /** Skills a reviewer needs to take the case (the group's and their own, together). */
+  skills: string[];
   reviewers: number;
   remediation: Remediation[];
   fold: { window_minutes: number } | null;
@@ -130,6 +132,7 @@ function resolve(
     sla,
     sla_minutes: sla.minutes,
     checklist: o.checklist ?? null,
+    skills: o.skills ?? [],
     reviewers: o.reviewers ?? cls.reviewers,
     remediation: o.remediation ?? [],
     fold: o.fold ?? null,

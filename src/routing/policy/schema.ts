@@ -78,6 +78,7 @@ const Outcome = z
     level: z.number().int().min(1).max(3).optional(),
     sla: Sla.optional(),
     checklist: z.string().min(1).optional(),
+    skills: z.array(z.string().min(1)).optional(),
     reviewers: z.number().int().min(1).optional(),
     remediation: z.array(Remediation).optional(),
     fold: z.object({ window_minutes: z.number().positive() }).strict().optional(),
