@@ -274,4 +274,56 @@ describe('back to the caller', () => {
     abort.abort();
     expect((await s.api('GET', '/v1/transactions/stream', { key: r })).status).toBe(403);
   });
+
+  it('replays what was decided while a client was away when it reconnects with Last-Event-ID', async () => {
+    const r = await s.key('reviewer');
+    const decideNext = async () => {
+      const card = await next(r);
+      await decide(r, card.body.case.id, { action: 'approve', checklist: SIGNED });
+    };
+    // An hour on, so the replay window holds only this test's verdicts.
+    clock.advance(3_600_000);
+    const seen = await openStream();
+    const first = await send('billing');
+    await decideNext();
+    // The id the stream gave the first verdict, as a client keeps it.
+    const lastId = await seen.verdictIds(1);
+    seen.close();
+    expect(lastId[0]).toMatch(new RegExp(`^\\d+:${first.id}$`));
+    // Away: two more are decided.
+    clock.advance(10_000);
+    const missed = [await send('billing'), await send('billing')];
+    await decideNext();
+    clock.advance(1000);
+    await decideNext();
+    const back = await openStream({ 'last-event-id': lastId[0]! });
+    const ids = await back.verdictIds(3);
+    back.close();
+    // The overlap may send the last seen one again; everything missed comes, oldest first.
+    expect(ids.map((i) => i.slice(i.indexOf(':') + 1))).toEqual([first.id, ...missed.map((m) => m.id)]);
+
+    const bad = await s.api('GET', '/v1/transactions/stream', { headers: { 'last-event-id': 'yesterday' } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.pointer).toContain('last-event-id');
+  });
 });
+
+/** An SSE connection as the admin; `verdictIds(n)` reads until n verdict events arrived. */
+async function openStream(headers: Record<string, string> = {}) {
+  const abort = new AbortController();
+  const res = await fetch(`${s.url}/v1/transactions/stream`, {
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...headers },
+    signal: abort.signal,
+  });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  return {
+    async verdictIds(n: number): Promise<string[]> {
+      const ids = () => [...text.matchAll(/event: verdict\ndata: .*\nid: (.*)\n/g)].map((m) => m[1]!);
+      while (ids().length < n) text += decoder.decode((await reader.read()).value);
+      return ids();
+    },
+    close: () => abort.abort(),
+  };
+}

@@ -1,4 +1,4 @@
--- Cheaper claims and case cards (issue #6, bench:claim).
+-- The review queue, second part (issue #6): cheaper claims and cards, skills, stream resume.
 
 -- A held-case count reads the few claimed cases through cases_claimed_lease; one index fewer is
 -- one insert fewer on every claim.
@@ -16,3 +16,7 @@ where c.status = 'closed';
 -- Skills a reviewer needs to take a case (the rule's `skills`); a claim passes over cases whose
 -- skills the reviewer lacks in that group.
 alter table cases add column required_skills text[] not null default '{}';
+
+-- An event stream client resuming from its Last-Event-ID reads the verdicts decided since.
+create index transactions_decided on transactions (tenant_id, decided_at)
+  where action = 'review' and decided_at is not null;
