@@ -34,20 +34,25 @@ export interface LoadResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** Operations per second in each `bucketSeconds` slice of the run, when asked for. */
+  perBucket?: number[];
 }
 
 /**
  * Runs `clients` loops calling `op` back to back for `seconds` (after a short warm-up) and measures
- * each call. Bounded in time: it stops by itself.
+ * each call; with `bucketSeconds`, also the rate in each slice of that length, to show a trend.
+ * Bounded in time: it stops by itself.
  */
 export async function closedLoop(
   clients: number,
   seconds: number,
   op: (i: number) => Promise<void>,
+  bucketSeconds?: number,
 ): Promise<LoadResult> {
   const warmUntil = performance.now() + 500;
   const endAt = warmUntil + seconds * 1000;
   const latencies: number[] = [];
+  const buckets = bucketSeconds ? new Array<number>(Math.ceil(seconds / bucketSeconds)).fill(0) : undefined;
   let n = 0;
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -56,7 +61,10 @@ export async function closedLoop(
         if (t0 >= endAt) return;
         await op(n++);
         const t1 = performance.now();
-        if (t0 >= warmUntil) latencies.push(t1 - t0);
+        if (t0 < warmUntil) continue;
+        latencies.push(t1 - t0);
+        if (buckets)
+          buckets[Math.min(buckets.length - 1, Math.floor((t1 - warmUntil) / 1000 / bucketSeconds!))]!++;
       }
     }),
   );
@@ -66,6 +74,7 @@ export async function closedLoop(
     perSecond: latencies.length / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    ...(buckets && { perBucket: buckets.map((b) => b / bucketSeconds!) }),
   };
 }
 
