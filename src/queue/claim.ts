@@ -11,10 +11,10 @@ export type { CaseCard } from './card.js';
 
 /**
  * Claims the caller's next case with a lease (stream mode): first a case assigned to them, then
- * the most urgent case they have the skills for in the groups they work and are under their cap in — risk class after
- * bumps, then deadline, never arrival order. `SKIP LOCKED` lets any number of reviewers and
- * processes claim at once without two ever getting the same case. Expired leases return first.
- * The claim and its audit entry commit in one statement; the card is read after it.
+ * the most urgent case they have the skills for in the groups they work and are under their cap
+ * in — risk class after bumps, then deadline, never arrival order. `SKIP LOCKED` lets any number
+ * of reviewers and processes claim at once without two ever getting the same case. Expired leases
+ * return first. The claim and its audit entry commit in one statement; the card is read after it.
  * Undefined when nothing waits; `claim_limit` when every group's cap is reached and none is assigned.
  */
 export async function claimNextCase(ctx: Ctx, by: Principal): Promise<CaseCard | undefined> {
