@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markBreaches } from '../src/queue/breach.js';
+import { markBreaches } from '../src/queue/clock/breach.js';
 import { runTasksOnce } from '../src/scheduler/index.js';
 import { TASKS } from '../src/scheduler/tasks.js';
 import { makeTransaction } from './helpers/factories.js';

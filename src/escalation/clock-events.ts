@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/index.js';
-import type { ClockEvent } from '../queue/sla-clock.js';
+import type { ClockEvent } from '../queue/clock/sla-clock.js';
 
 /**
  * The end-to-end SLA clock events (the queue's `case_clock_events`; each level's own clock lives apart) of the cases of

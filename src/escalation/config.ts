@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GatehouseError } from '../errors.js';
-import { parseCalendar, type Calendar } from '../queue/calendar.js';
+import { parseCalendar, type Calendar } from '../queue/clock/calendar.js';
 import {
   AUDIENCES,
   Channel,

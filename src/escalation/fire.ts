@@ -3,7 +3,7 @@ import type { Ctx } from '../ctx.js';
 import type { Queryable } from '../db/index.js';
 import { raiseIncident } from '../incidents/index.js';
 import { enqueueNotifications, type NotificationInput } from '../notify/outbox.js';
-import type { ClockEvent } from '../queue/sla-clock.js';
+import type { ClockEvent } from '../queue/clock/sla-clock.js';
 import type { ScheduledTask } from '../scheduler/index.js';
 import { planFiring, type CaseState, type FiringPlan } from './actions.js';
 import { loadClockEvents } from './clock-events.js';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { parseCalendar } from '../queue/calendar.js';
+import { parseCalendar } from '../queue/clock/calendar.js';
 import { compileEscalation } from './config.js';
 import { nextRepeat, planCaseSteps, reachedAt } from './ladder.js';
 import { onShift } from './shifts.js';

@@ -1,4 +1,4 @@
-import { computeSlaClock, type ClockEvent, type SlaTarget } from '../queue/sla-clock.js';
+import { computeSlaClock, type ClockEvent, type SlaTarget } from '../queue/clock/sla-clock.js';
 import type { EscalationPolicy, LadderStep, StepAction } from './config.js';
 import { ladderFor } from './config.js';
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/index.js';
-import type { ClockEvent } from '../queue/sla-clock.js';
+import type { ClockEvent } from '../queue/clock/sla-clock.js';
 import type { EscalationPolicy } from './config.js';
 import { planCaseSteps, type CaseClock } from './ladder.js';
 import { insertSchedules, upsertUnfiredSteps, type ScheduleRow } from './queries.js';

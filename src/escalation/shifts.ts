@@ -1,4 +1,4 @@
-import { businessMinutesBetween } from '../queue/calendar.js';
+import { businessMinutesBetween } from '../queue/clock/calendar.js';
 import type { GroupInfo } from './config.js';
 
 /**

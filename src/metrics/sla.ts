@@ -1,5 +1,5 @@
 import type { Ctx } from '../ctx.js';
-import { businessMinutesBetween, parseCalendar, type Calendar } from '../queue/calendar.js';
+import { businessMinutesBetween, parseCalendar, type Calendar } from '../queue/clock/calendar.js';
 import {
   countAuditComplete,
   countSafetyIncidents,

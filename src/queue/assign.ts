@@ -4,7 +4,7 @@ import { GatehouseError } from '../errors.js';
 import type { Principal } from '../keys/index.js';
 import { queueConfigOf } from './config-of.js';
 import { lockCase } from './lease.js';
-import { groupsOf, loadMember } from './membership.js';
+import { groupsOf, loadMember } from './groups/membership.js';
 import { updateCase } from './queries.js';
 
 /**

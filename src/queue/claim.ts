@@ -2,12 +2,12 @@ import type { Ctx } from '../ctx.js';
 import type { Queryable } from '../db/index.js';
 import { GatehouseError } from '../errors.js';
 import type { Principal } from '../keys/index.js';
-import { loadCard, type CaseCard } from './card.js';
+import { loadCard, type CaseCard } from './card/card.js';
 import { queueConfigOf } from './config-of.js';
-import { principalGroups } from './membership.js';
+import { principalGroups } from './groups/membership.js';
 import { claimCase, countHeldByGroup, reopenExpired } from './queries.js';
 
-export type { CaseCard } from './card.js';
+export type { CaseCard } from './card/card.js';
 
 /**
  * Claims the caller's next case with a lease (stream mode): first a case assigned to them, then

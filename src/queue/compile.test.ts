@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileQueue, defaultGroup } from './compile.js';
-import { groupsOf } from './membership.js';
+import { groupsOf } from './groups/membership.js';
 import { openCase } from './open.js';
-import { textSimilarity, nearest } from './similarity.js';
+import { textSimilarity, nearest } from './card/similarity.js';
 
 const CALENDAR = {
   time_zone: 'Europe/London',

@@ -1,5 +1,5 @@
 import { GatehouseError } from '../errors.js';
-import { parseCalendar, type Calendar } from './calendar.js';
+import { parseCalendar, type Calendar } from './clock/calendar.js';
 
 /** A reviewer group as the policy's `groups` section defines it. */
 export interface Group {

@@ -9,8 +9,8 @@ export {
   type ClockEventRow,
   type OpenCaseInput,
 } from './open.js';
-export { bothClocks, caseClock } from './clock.js';
+export { bothClocks, caseClock } from './clock/clock.js';
 export { requireHeld } from './held.js';
 export { lockCase } from './lease.js';
-export { requireGroup } from './membership.js';
+export { requireGroup } from './groups/membership.js';
 export { insertClockEvents, type CaseState } from './queries.js';

@@ -1,6 +1,6 @@
 import { GatehouseError } from '../errors.js';
 import { defaultGroup, type QueueConfig } from './compile.js';
-import { dueAt, resolveSla, riskClassOf } from './sla.js';
+import { dueAt, resolveSla, riskClassOf } from './clock/sla.js';
 
 /** A cases row as a case is opened. */
 export interface CaseRow {

@@ -2,11 +2,11 @@ import { appendAudit } from '../audit/index.js';
 import type { Ctx } from '../ctx.js';
 import { GatehouseError } from '../errors.js';
 import type { Principal } from '../keys/index.js';
-import { bothClocks, caseClock } from './clock.js';
+import { bothClocks, caseClock } from './clock/clock.js';
 import { queueConfigOf } from './config-of.js';
 import { requireHeld } from './held.js';
 import { lockCase } from './lease.js';
-import { requireGroup } from './membership.js';
+import { requireGroup } from './groups/membership.js';
 import { insertClockEvents, listClockEvents, updateCase } from './queries.js';
 
 /** Where a paused or resumed case's clock stands. */

@@ -5,8 +5,8 @@ import { PROBLEM } from '../http/schemas.js';
 import { requireRole } from '../keys/index.js';
 import { claimNextCase } from './claim.js';
 import { mountCaseRoutes } from './case-routes.js';
-import { mountGroupRoutes } from './group-routes.js';
-import { getCard, getCaseDetails } from './view.js';
+import { mountGroupRoutes } from './groups/group-routes.js';
+import { getCard, getCaseDetails } from './card/view.js';
 
 const Iso = z.string().openapi({ format: 'date-time' });
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { businessMinutesBetween } from '../queue/calendar.js';
+import { businessMinutesBetween } from '../queue/clock/calendar.js';
 import { conditionPaths, type Facts } from './condition.js';
 import { DEFAULT_FINGERPRINT_FIELDS, factAt, fingerprintOf, promptTemplate } from './fingerprint.js';
 import type { Policy } from './policy/policy.js';

@@ -1,7 +1,7 @@
 import { AUDIT_INTEGRATOR_TASK, AUDIT_RETENTION_TASK } from '../audit/index.js';
 import { judgeTask } from '../gates/index.js';
 import { goldenTask } from '../golden/evaluate.js';
-import { breachTask } from '../queue/breach.js';
+import { breachTask } from '../queue/clock/breach.js';
 import { leaseExpiryTask } from '../queue/expiry.js';
 import { sloAlertTask, sloRollupTask } from '../slo/index.js';
 import { fireEscalationsTask, scheduleMissedCasesTask } from '../escalation/index.js';

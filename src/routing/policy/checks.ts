@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { parseCalendar, type Calendar } from '../../queue/calendar.js';
+import { parseCalendar, type Calendar } from '../../queue/clock/calendar.js';
 import { conditionPaths, impossibility } from '../condition.js';
 import type { PolicyDoc, RoutingOutcome, SlaSpec } from './schema.js';
 

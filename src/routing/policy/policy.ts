@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { GatehouseError } from '../../errors.js';
-import type { Calendar } from '../../queue/calendar.js';
+import type { Calendar } from '../../queue/clock/calendar.js';
 import { checkPolicy } from './checks.js';
 import { PolicySchema, type PolicyDoc } from './schema.js';
 

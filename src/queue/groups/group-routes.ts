@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Ctx } from '../ctx.js';
-import { BEARER, type App } from '../http/env.js';
-import { PROBLEM } from '../http/schemas.js';
-import { requireRole } from '../keys/index.js';
+import type { Ctx } from '../../ctx.js';
+import { BEARER, type App } from '../../http/env.js';
+import { PROBLEM } from '../../http/schemas.js';
+import { requireRole } from '../../keys/index.js';
 import { addGroupMember, listGroups, removeGroupMember } from './groups.js';
 
 const Group = z

@@ -1,13 +1,13 @@
-import type { Ctx } from '../ctx.js';
-import type { Principal } from '../keys/index.js';
+import type { Ctx } from '../../ctx.js';
+import type { Principal } from '../../keys/index.js';
 import { loadCard, type CaseCard } from './card.js';
 import { findCardTransaction } from './card-queries.js';
-import { caseClock } from './clock.js';
-import { queueConfigOf } from './config-of.js';
-import { lockCase } from './lease.js';
-import { requireGroup } from './membership.js';
-import { listClockEvents, type CaseState } from './queries.js';
-import type { SlaClock } from './sla-clock.js';
+import { caseClock } from '../clock/clock.js';
+import { queueConfigOf } from '../config-of.js';
+import { lockCase } from '../lease.js';
+import { requireGroup } from '../groups/membership.js';
+import { listClockEvents, type CaseState } from '../queries.js';
+import type { SlaClock } from '../clock/sla-clock.js';
 
 /** A case's long logs and system fields: the second call behind the card. */
 export interface CaseDetails {

@@ -1,8 +1,8 @@
-import { appendAudit } from '../audit/index.js';
-import type { Ctx } from '../ctx.js';
-import { GatehouseError } from '../errors.js';
-import type { Principal } from '../keys/index.js';
-import { queueConfigOf } from './config-of.js';
+import { appendAudit } from '../../audit/index.js';
+import type { Ctx } from '../../ctx.js';
+import { GatehouseError } from '../../errors.js';
+import type { Principal } from '../../keys/index.js';
+import { queueConfigOf } from '../config-of.js';
 
 /** A group as the API shows it: the policy's settings and every member (policy-listed and API-added). */
 export interface GroupView {

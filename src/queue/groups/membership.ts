@@ -1,7 +1,7 @@
-import type { Queryable } from '../db/index.js';
-import { GatehouseError } from '../errors.js';
-import type { Principal, Role } from '../keys/index.js';
-import type { Group, QueueConfig } from './compile.js';
+import type { Queryable } from '../../db/index.js';
+import { GatehouseError } from '../../errors.js';
+import type { Principal, Role } from '../../keys/index.js';
+import type { Group, QueueConfig } from '../compile.js';
 
 /** Which level an open group's work needs from a role: L1 reviewers, L2 SMEs, L3 leads. */
 const LEVEL_OF_ROLE: Partial<Record<Role, number>> = { reviewer: 1, sme: 2, lead: 3 };

@@ -1,5 +1,5 @@
 import { addBusinessMinutes, type Calendar } from './calendar.js';
-import type { QueueConfig } from './compile.js';
+import type { QueueConfig } from '../compile.js';
 
 /** An SLA target as stored on a case: minutes, counted in business time when a calendar is named. */
 export interface SlaSpec {

@@ -1,6 +1,6 @@
-import type { QueueConfig } from './compile.js';
-import type { ClockEventRow } from './open.js';
-import type { CaseState, StoredClockEvent } from './queries.js';
+import type { QueueConfig } from '../compile.js';
+import type { ClockEventRow } from '../open.js';
+import type { CaseState, StoredClockEvent } from '../queries.js';
 import { calendarOf } from './sla.js';
 import { computeSlaClock, type SlaClock } from './sla-clock.js';
 

@@ -1,10 +1,10 @@
-import { appendAudit } from '../audit/index.js';
-import type { Ctx } from '../ctx.js';
-import type { Queryable } from '../db/index.js';
-import { VERDICT_CHANNEL } from '../intake/index.js';
-import type { ScheduledTask } from '../scheduler/index.js';
+import { appendAudit } from '../../audit/index.js';
+import type { Ctx } from '../../ctx.js';
+import type { Queryable } from '../../db/index.js';
+import { VERDICT_CHANNEL } from '../../intake/index.js';
+import type { ScheduledTask } from '../../scheduler/index.js';
 import { bothClocks } from './clock.js';
-import { insertClockEvents } from './queries.js';
+import { insertClockEvents } from '../queries.js';
 
 const BATCH = 200;
 

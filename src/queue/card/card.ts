@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/index.js';
-import type { Principal } from '../keys/index.js';
+import type { Queryable } from '../../db/index.js';
+import type { Principal } from '../../keys/index.js';
 import {
   findCardTransaction,
   listPastDecisions,
@@ -8,9 +8,9 @@ import {
   type ReviewRow,
   type TemplateRow,
 } from './card-queries.js';
-import { caseClock } from './clock.js';
-import type { QueueConfig } from './compile.js';
-import { listClockEvents, type CaseState } from './queries.js';
+import { caseClock } from '../clock/clock.js';
+import type { QueueConfig } from '../compile.js';
+import { listClockEvents, type CaseState } from '../queries.js';
 import { nearest } from './similarity.js';
 
 const CONTEXT_CHARS = 600;

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/index.js';
+import type { Queryable } from '../../db/index.js';
 
 /** The transaction fields a card shows (already redacted). */
 export interface CardTransaction {
