@@ -6,11 +6,22 @@ import { REFERENCE_WORDS, type Candidate, type Recognizer } from '../recognizer.
  * also covers Russian +7 numbers), the US and the UK. International "+…" numbers are recognised
  * for every region. KZ and UK numbers must carry their trunk prefix ("8 701…", "020…") as they
  * are written at home; without it almost any 10 digits (an IBAN's tail) would parse as one.
+ *
+ * `plausible` is a necessary condition on the digits, checked before libphonenumber (whose miss on
+ * a US number tries all 25 NANP countries, ~20 µs). The numbers of the +1 and +7 plans that a run
+ * of 9–11 digits can hold have 10 national digits, so unless it starts with something
+ * libphonenumber may strip other than this trunk (a country code or trunk "1", the international
+ * prefixes "011" and "810"), a run of another length is no number there. The UK plan has 7-, 9-
+ * and 10-digit numbers and trunk codes up to "180020", so every UK run is asked.
  */
-const NATIONAL_REGIONS: readonly { region: CountryCode; trunk: string }[] = [
-  { region: 'KZ', trunk: '8' },
-  { region: 'US', trunk: '' },
-  { region: 'GB', trunk: '0' },
+const NATIONAL_REGIONS: readonly {
+  region: CountryCode;
+  trunk: string;
+  plausible: (digits: string) => boolean;
+}[] = [
+  { region: 'KZ', trunk: '8', plausible: (d) => d.length === 10 || d.length === 11 || d.startsWith('810') },
+  { region: 'US', trunk: '', plausible: (d) => d.length === 10 || d[0] === '0' || d[0] === '1' },
+  { region: 'GB', trunk: '0', plausible: () => true },
 ];
 
 // A cheap pre-filter: a run of digits and phone punctuation, at least 7 characters. libphonenumber
@@ -42,8 +53,9 @@ function isPhoneNumber(raw: string): boolean {
   }
   if (digits.length < 9 || digits.length > 11) return false;
   return NATIONAL_REGIONS.some(
-    ({ region, trunk }) =>
+    ({ region, trunk, plausible }) =>
       digits.startsWith(trunk) &&
+      plausible(digits) &&
       !!parsePhoneNumberFromString(raw, { defaultCountry: region, extract: false })?.isValid(),
   );
 }
