@@ -24,6 +24,23 @@ export function promptText(prompt: Prompt): string {
   return typeof prompt === 'string' ? prompt : prompt.map((m) => m.content).join('\n');
 }
 
+/**
+ * Every match of a global regex over `text`, as `matchAll` gives them, without the copy of the
+ * regex `matchAll` makes per call (~1.5 µs; the inline gates scan some twenty times per text).
+ * lastIndex is 0 again on return, so a shared pattern is never left mid-scan.
+ */
+export function allMatches(re: RegExp, text: string): RegExpExecArray[] {
+  if (!re.global) throw new TypeError(`allMatches needs a global regex, got ${String(re)}`);
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    out.push(m);
+    if (m[0] === '') re.lastIndex++; // an empty match would be found again
+  }
+  re.lastIndex = 0;
+  return out;
+}
+
 /** Escapes a literal for use inside a RegExp. */
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

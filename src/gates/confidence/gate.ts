@@ -1,7 +1,7 @@
 import type { GateInput, GateVerdict, InlineGate } from '../gate.js';
 import { outcomeBelow } from '../gate.js';
 import { parseJsonOutput } from '../structured/json-output.js';
-import { compilePhrases } from '../text.js';
+import { allMatches, compilePhrases } from '../text.js';
 import type { Finding } from '../types.js';
 import type { ConfidenceConfig } from './config.js';
 
@@ -31,7 +31,7 @@ export function selfReportedConfidence(input: GateInput, field: string): number 
 
 function phraseFindings(text: string, re: RegExp | null, type: string): Finding[] {
   if (!re) return [];
-  return [...text.matchAll(re)].map((m) => ({
+  return allMatches(re, text).map((m) => ({
     entity_type: type,
     start: m.index,
     end: m.index + m[0].length,

@@ -1,3 +1,4 @@
+import { allMatches } from '../text.js';
 import type { Candidate, Cues } from './recognizer.js';
 
 /** What a cue word adds to (or takes from) a score: 0.35, Presidio's context_similarity_factor. */
@@ -51,12 +52,12 @@ export interface WordIndex {
 export function indexWords(text: string): WordIndex {
   const starts: number[] = [];
   const ends: number[] = [];
-  for (const m of text.matchAll(WORD)) {
+  for (const m of allMatches(WORD, text)) {
     starts.push(m.index);
     ends.push(m.index + m[0].length);
   }
   const breaks: number[] = [];
-  for (const m of text.matchAll(SENTENCE_END)) if (endsSentence(text, m.index)) breaks.push(m.index);
+  for (const m of allMatches(SENTENCE_END, text)) if (endsSentence(text, m.index)) breaks.push(m.index);
   return { starts, ends, breaks };
 }
 

@@ -1,5 +1,5 @@
 import { englishDataset } from 'obscenity';
-import { escapeRegExp } from '../text.js';
+import { allMatches, escapeRegExp } from '../text.js';
 
 /** A profane word's span in the text, end exclusive. */
 export interface ProfanitySpan {
@@ -200,7 +200,7 @@ function blacklisted(text: string): ProfanitySpan[] {
 function scan(text: string): ProfanitySpan[] {
   const hits = blacklisted(text);
   if (hits.length === 0) return [];
-  const white = [...text.matchAll(MATCHERS.white)].map((m) => [m.index, m.index + m[0].length] as const);
+  const white = allMatches(MATCHERS.white, text).map((m) => [m.index, m.index + m[0].length] as const);
   return hits.filter(({ start, end }) => !white.some(([ws, we]) => ws <= start && end <= we));
 }
 

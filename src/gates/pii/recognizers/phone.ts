@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { allMatches } from '../../text.js';
 import { REFERENCE_WORDS, type Candidate, type Recognizer } from '../recognizer.js';
 
 /**
@@ -111,7 +112,7 @@ export const phoneRecognizer: Recognizer = {
   },
   detect(text) {
     const out: Candidate[] = [];
-    for (const m of text.matchAll(CANDIDATE)) {
+    for (const m of allMatches(CANDIDATE, text)) {
       const found = findPhone(m[0], m.index);
       if (found) out.push(found);
     }

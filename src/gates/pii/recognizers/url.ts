@@ -1,3 +1,4 @@
+import { allMatches } from '../../text.js';
 import { scan, type Candidate, type Recognizer } from '../recognizer.js';
 
 // An absolute URL (RFC 3986 §3) with a web scheme, or a host starting "www.". Its body stops at
@@ -48,12 +49,11 @@ function isHostChar(c: number): boolean {
  */
 function detectBareHosts(text: string): Candidate[] {
   const out: Candidate[] = [];
-  const portAndPath = new RegExp(PORT_AND_PATH); // a copy: sticky lastIndex is set per host
   // Where the current run of host characters began: found walking back from each TLD, but never
   // past the previous one (walking back unbounded would be quadratic on ".com.com.com…").
   let runStart = 0;
   let scanned = 0;
-  for (const m of text.matchAll(TLD_ANCHOR)) {
+  for (const m of allMatches(TLD_ANCHOR, text)) {
     for (let i = m.index - 1; i >= scanned; i--) {
       if (!isHostChar(text.charCodeAt(i))) {
         runStart = i + 1;
@@ -68,8 +68,8 @@ function detectBareHosts(text: string): Candidate[] {
     const hostEnd = m.index + m[0].length;
     const labels = text.slice(start, hostEnd).split('.');
     if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) continue;
-    portAndPath.lastIndex = hostEnd;
-    const tail = portAndPath.exec(text)?.[0] ?? '';
+    PORT_AND_PATH.lastIndex = hostEnd; // sticky: set before every use
+    const tail = PORT_AND_PATH.exec(text)?.[0] ?? '';
     const raw = trimUrl(text.slice(start, hostEnd + tail.length));
     out.push({ entity_type: 'URL', start, end: start + raw.length, score: BARE_SCORE });
   }
