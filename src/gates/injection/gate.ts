@@ -56,7 +56,7 @@ export function createInjectionGate(config: InjectionConfig): InlineGate {
         [override, 'INSTRUCTION_OVERRIDE'],
         [roleplay, 'ROLEPLAY_JAILBREAK'],
       ] as const) {
-        for (const m of allMatches(re!, visible)) {
+        for (const m of re!.find(visible)) {
           // Offsets point into the original text only when nothing was removed; else the whole message.
           findings.push(
             shifted ? at(seg, type, m.index, m.index + m[0].length) : at(seg, type, 0, seg.text.length),

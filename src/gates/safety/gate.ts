@@ -7,6 +7,7 @@ import {
   phraseSource,
   promptSegments,
   wholeWords,
+  type Phrases,
   type Segment,
 } from '../text.js';
 import type { Finding } from '../types.js';
@@ -34,11 +35,16 @@ function spanFinding(seg: Segment, type: string, start: number, end: number, det
   return f;
 }
 
-function matchAll(seg: Segment, re: RegExp | null, type: string, detail?: (m: string) => string): Finding[] {
-  if (!re) return [];
-  return allMatches(re, seg.text).map((m) =>
-    spanFinding(seg, type, m.index, m.index + m[0].length, detail?.(m[0])),
-  );
+function matchAll(
+  seg: Segment,
+  phrases: Phrases | null,
+  type: string,
+  detail?: (m: string) => string,
+): Finding[] {
+  if (!phrases) return [];
+  return phrases
+    .find(seg.text)
+    .map((m) => spanFinding(seg, type, m.index, m.index + m[0].length, detail?.(m[0])));
 }
 
 /** Compiles a safety config into the inline gate `safety`. */
