@@ -70,18 +70,28 @@ for (let i = 0; i < SYMBOLS.length; i++) {
   SYMBOL[SYMBOLS.toUpperCase().charCodeAt(i)] = i;
 }
 
-function symbolAt(text: string, i: number): number {
-  if (i >= text.length) return END;
-  const c = text.charCodeAt(i);
-  return c < 128 ? SYMBOL[c]! : OTHER;
+// The text's symbols, END-terminated; one buffer reused by every scan (the gates run synchronously).
+let symbols = new Uint8Array(4097);
+
+/** Fills `symbols` for `text`: reading a typed array is cheaper than re-reading the string's characters. */
+function readSymbols(text: string): Uint8Array {
+  const n = text.length;
+  if (symbols.length <= n) symbols = new Uint8Array(2 * n + 1);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    symbols[i] = c < 128 ? SYMBOL[c]! : OTHER;
+  }
+  symbols[n] = END;
+  return symbols;
 }
 
-/** Where the run of one symbol starting at `i` ends. */
-function runEnd(text: string, i: number): number {
-  const s = symbolAt(text, i);
+/** Where the run of one symbol starting at `i` ends (`n` is the text's length). */
+function runEnd(sym: Uint8Array, n: number, i: number): number {
+  if (i >= n) return n;
+  const s = sym[i];
   let j = i + 1;
-  while (j < text.length && symbolAt(text, j) === s) j++;
-  return Math.min(j, text.length);
+  while (j < n && sym[j] === s) j++;
+  return j;
 }
 
 /** A term character's symbol; one the prefilter cannot tell apart from OTHER would make it skip matches. */
@@ -171,28 +181,27 @@ const MATCHERS = compile();
  */
 function blacklisted(text: string): ProfanitySpan[] {
   const { black, starts } = MATCHERS;
+  const sym = readSymbols(text);
+  const n = text.length;
   const out: ProfanitySpan[] = [];
   let a = 0;
-  let b = runEnd(text, a);
-  let c = runEnd(text, b);
-  while (a < text.length) {
-    const s1 = symbolAt(text, a);
-    if (
-      s1 !== OTHER &&
-      starts[(s1 * SYMBOL_COUNT + symbolAt(text, b)) * SYMBOL_COUNT + symbolAt(text, c)] === 1
-    ) {
+  let b = runEnd(sym, n, a);
+  let c = runEnd(sym, n, b);
+  while (a < n) {
+    const s1 = sym[a]!;
+    if (s1 !== OTHER && starts[(s1 * SYMBOL_COUNT + sym[b]!) * SYMBOL_COUNT + sym[c]!] === 1) {
       black.lastIndex = a;
       if (black.test(text)) {
         out.push({ start: a, end: black.lastIndex });
         a = black.lastIndex;
-        b = runEnd(text, a);
-        c = runEnd(text, b);
+        b = runEnd(sym, n, a);
+        c = runEnd(sym, n, b);
         continue;
       }
     }
     a = b;
     b = c;
-    c = runEnd(text, c);
+    c = runEnd(sym, n, c);
   }
   return out;
 }
