@@ -10,8 +10,18 @@ const MIN_SCORE_WITH_CONTEXT = 0.4;
 export const DEFAULT_CONTEXT_WINDOW = 5;
 
 // Latin, Greek and Cyrillic (incl. Kazakh letters) words: every cue is in one of these scripts, and
-// an explicit class runs ~3× faster than \p{L} on the hot path.
+// an explicit class runs ~3× faster than \p{L} on the hot path. `isLetter` is the same class.
 const LETTER = 'A-Za-z\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u052F';
+
+function isLetter(c: number): boolean {
+  return (
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    (c >= 0xc0 && c <= 0x24f) ||
+    (c >= 0x370 && c <= 0x3ff) ||
+    (c >= 0x400 && c <= 0x52f)
+  );
+}
 const WORD = new RegExp(`[${LETTER}][${LETTER}0-9]*`, 'g');
 
 /**
@@ -113,12 +123,11 @@ function round(score: number): number {
 function endsSentence(text: string, i: number): boolean {
   if (text[i] !== '.') return true;
   let j = i - 1;
-  while (j >= 0 && LETTER_CHAR.test(text[j]!)) j--;
+  while (j >= 0 && isLetter(text.charCodeAt(j))) j--;
   return i - 1 - j > 3 || (j === i - 1 && j >= 0 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57);
 }
 
 const SENTENCE_END = /[.!?](?=\s)|\n/g;
-const LETTER_CHAR = new RegExp(`[${LETTER}]`);
 
 /** The sentence around [start, end) from the text's sentence ends: cues outside it say nothing about the span. */
 function sentenceAround(breaks: number[], textLength: number, start: number, end: number): [number, number] {
