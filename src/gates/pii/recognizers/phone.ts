@@ -12,17 +12,18 @@ import { REFERENCE_WORDS, type Candidate, type Recognizer } from '../recognizer.
  * a US number tries all 25 NANP countries, ~20 µs). The numbers of the +1 and +7 plans that a run
  * of 9–11 digits can hold have 10 national digits, so unless it starts with something
  * libphonenumber may strip other than this trunk (a country code or trunk "1", the international
- * prefixes "011" and "810"), a run of another length is no number there. The UK plan has 7-, 9-
- * and 10-digit numbers and trunk codes up to "180020", so every UK run is asked.
+ * prefixes "011" and "810"), a run of another length is no number there. The UK plan's numbers
+ * have 7, 9 or 10 national digits and none starts with 0, so 9 digits after the trunk "0" are no
+ * UK number, unless "00" opens an international one.
  */
-const NATIONAL_REGIONS: readonly {
+export const NATIONAL_REGIONS: readonly {
   region: CountryCode;
   trunk: string;
   plausible: (digits: string) => boolean;
 }[] = [
   { region: 'KZ', trunk: '8', plausible: (d) => d.length === 10 || d.length === 11 || d.startsWith('810') },
   { region: 'US', trunk: '', plausible: (d) => d.length === 10 || d[0] === '0' || d[0] === '1' },
-  { region: 'GB', trunk: '0', plausible: () => true },
+  { region: 'GB', trunk: '0', plausible: (d) => d.length !== 9 || d.startsWith('00') },
 ];
 
 // A cheap pre-filter: a run of digits and phone punctuation, at least 7 characters. libphonenumber
