@@ -150,14 +150,16 @@ function markStarts(p: Pattern, starts: Uint8Array): void {
 function compile(): { black: RegExp; white: RegExp; starts: Uint8Array } {
   const built = englishDataset.build();
   const patterns = (built.blacklistedTerms ?? []).map((t) => t.pattern as unknown as Pattern);
-  const opensWithLiteral = (nodes: readonly PatternNode[]): boolean =>
-    nodes[0]?.kind === LITERAL ||
-    (nodes[0]?.kind === OPTIONAL &&
-      opensWithLiteral([nodes[0].childNode!]) &&
-      opensWithLiteral(nodes.slice(1)));
-  // `blacklisted` tries a term only where a run of one symbol starts, which needs this.
-  if (!patterns.every((p) => opensWithLiteral(p.nodes)))
-    throw new Error('a profanity term opens with a wildcard');
+  // `blacklisted` tries a term only where a run of one symbol starts, which needs each to open
+  // with a repeated letter: not a wildcard, nor a space (a boundary before it holds inside a run of
+  // spaces even where it fails at the run's start).
+  const opensWithLetter = (nodes: readonly PatternNode[]): boolean => {
+    const [n, ...rest] = nodes;
+    if (n?.kind === LITERAL) return /[a-z]/i.test(String.fromCharCode(n.chars?.[0] ?? 0));
+    return n?.kind === OPTIONAL && opensWithLetter([n.childNode!]) && opensWithLetter(rest);
+  };
+  if (!patterns.every((p) => opensWithLetter(p.nodes)))
+    throw new Error('a profanity term opens with no letter');
   const starts = new Uint8Array(SYMBOL_COUNT ** 3);
   for (const p of patterns) markStarts(p, starts);
   // obscenity reads "an al" as "anal" because it skips spaces, and whitelists such phrases; this
