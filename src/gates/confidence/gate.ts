@@ -1,7 +1,7 @@
 import type { GateInput, GateVerdict, InlineGate } from '../gate.js';
 import { outcomeBelow } from '../gate.js';
 import { parseJsonOutput } from '../structured/json-output.js';
-import { compilePhrases } from '../text.js';
+import { compilePhrases, type Phrases } from '../text.js';
 import type { Finding } from '../types.js';
 import type { ConfidenceConfig } from './config.js';
 
@@ -29,9 +29,9 @@ export function selfReportedConfidence(input: GateInput, field: string): number 
   return m ? asFraction(Number(m[1]!.replace(',', '.')), m[2] === '%') : null;
 }
 
-function phraseFindings(text: string, re: RegExp | null, type: string): Finding[] {
-  if (!re) return [];
-  return [...text.matchAll(re)].map((m) => ({
+function phraseFindings(text: string, phrases: Phrases | null, type: string): Finding[] {
+  if (!phrases) return [];
+  return phrases.find(text).map((m) => ({
     entity_type: type,
     start: m.index,
     end: m.index + m[0].length,

@@ -1,5 +1,5 @@
 import type { GateInput, GateVerdict, InlineGate } from '../gate.js';
-import { combineRisk, compilePhrases, promptSegments, type Segment } from '../text.js';
+import { allMatches, combineRisk, compilePhrases, promptSegments, type Segment } from '../text.js';
 import type { Finding } from '../types.js';
 import type { InjectionConfig } from './config.js';
 import { BASE64_BLOB, HIDDEN_CHARS, OVERRIDE_PHRASES, ROLEPLAY_PHRASES } from './patterns.js';
@@ -29,7 +29,7 @@ function at(seg: Segment, type: string, start: number, end: number): Finding {
 /** Hidden characters in a row form one finding, so a zero-width-spaced word is one hit, not twenty. */
 function hiddenRuns(seg: Segment): Finding[] {
   const out: Finding[] = [];
-  for (const m of seg.text.matchAll(HIDDEN_CHARS)) {
+  for (const m of allMatches(HIDDEN_CHARS, seg.text)) {
     const last = out.at(-1);
     if (last && m.index <= last.end + 1) last.end = m.index + m[0].length;
     else out.push(at(seg, 'HIDDEN_CHARACTERS', m.index, m.index + m[0].length));
@@ -56,7 +56,7 @@ export function createInjectionGate(config: InjectionConfig): InlineGate {
         [override, 'INSTRUCTION_OVERRIDE'],
         [roleplay, 'ROLEPLAY_JAILBREAK'],
       ] as const) {
-        for (const m of visible.matchAll(re!)) {
+        for (const m of re!.find(visible)) {
           // Offsets point into the original text only when nothing was removed; else the whole message.
           findings.push(
             shifted ? at(seg, type, m.index, m.index + m[0].length) : at(seg, type, 0, seg.text.length),
@@ -64,7 +64,7 @@ export function createInjectionGate(config: InjectionConfig): InlineGate {
         }
       }
       findings.push(...hiddenRuns(seg));
-      for (const m of seg.text.matchAll(BASE64_BLOB)) {
+      for (const m of allMatches(BASE64_BLOB, seg.text)) {
         if (decodesToText(m[0])) findings.push(at(seg, 'BASE64_BLOB', m.index, m.index + m[0].length));
       }
     }

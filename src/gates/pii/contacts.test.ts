@@ -1,5 +1,8 @@
+import fc from 'fast-check';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { detectPii } from './index.js';
+import { NATIONAL_REGIONS } from './recognizers/phone.js';
 
 function found(text: string, entities?: string[]): [string, string][] {
   return detectPii(text, entities ? { entities } : {}).map((f) => [
@@ -49,6 +52,19 @@ describe('PHONE_NUMBER', () => {
   it('ignores dates, amounts, short codes and numbers invalid in their numbering plan', () => {
     expect(found('On 2024-03-15 we paid 20 000 000 tenge; code 12345; +1 (099) 555-0132; 555-0132')).toEqual(
       [],
+    );
+  });
+
+  it('skips libphonenumber only for digit runs that are no number in the region', () => {
+    const run = fc.tuple(fc.constantFrom(...NATIONAL_REGIONS), fc.stringMatching(/^\d{8,11}$/));
+    fc.assert(
+      fc.property(run, ([{ region, trunk, plausible }, rest]) => {
+        const digits = (trunk + rest).slice(0, 11);
+        if (digits.length < 9 || plausible(digits)) return;
+        const parsed = parsePhoneNumberFromString(digits, { defaultCountry: region, extract: false });
+        expect(parsed?.isValid() ?? false).toBe(false);
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -1,3 +1,5 @@
+import { allMatches } from '../text.js';
+
 /**
  * The Presidio entity types this gate knows (DESIGN.md, Contract), plus the national identifiers
  * the seeds' markets need. Names follow Presidio so policies and reports read the same everywhere.
@@ -87,8 +89,7 @@ export function scan(
   toCandidate: (match: RegExpExecArray) => Candidate | null,
 ): Candidate[] {
   const out: Candidate[] = [];
-  // matchAll works on a copy of the regex, so the shared pattern's lastIndex never leaks between calls.
-  for (const m of text.matchAll(pattern)) {
+  for (const m of allMatches(pattern, text)) {
     const c = toCandidate(m);
     if (c) out.push(c);
   }

@@ -61,7 +61,9 @@ function applyOperator(op: RedactOperator, entity: string, value: string, keys: 
  */
 export function redactText(text: string, findings: Finding[], config: PiiConfig, keys: RedactKeys): string {
   const ordered = [...findings].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
+  // The pieces of the result, last first: joined once rather than re-concatenating the whole text
+  // per finding.
+  const pieces: string[] = [];
   let limit = text.length;
   for (const f of ordered) {
     if (!(Number.isInteger(f.start) && Number.isInteger(f.end) && 0 <= f.start && f.start <= f.end)) {
@@ -70,9 +72,13 @@ export function redactText(text: string, findings: Finding[], config: PiiConfig,
     if (f.end > text.length) throw new RangeError(`finding span [${f.start}, ${f.end}) is outside the text`);
     if (f.end > limit) continue;
     const value = text.slice(f.start, f.end);
-    const replacement = applyOperator(operatorFor(f.entity_type, config), f.entity_type, value, keys);
-    out = out.slice(0, f.start) + replacement + out.slice(f.end);
+    pieces.push(
+      text.slice(f.end, limit),
+      applyOperator(operatorFor(f.entity_type, config), f.entity_type, value, keys),
+    );
     limit = f.start;
   }
-  return out;
+  if (pieces.length === 0) return text;
+  pieces.push(text.slice(0, limit));
+  return pieces.reverse().join('');
 }

@@ -1,11 +1,13 @@
 import type { GateInput, GateVerdict, InlineGate } from '../gate.js';
 import { outcomeBelow } from '../gate.js';
 import {
+  allMatches,
   combineRisk,
   compilePhrases,
   phraseSource,
   promptSegments,
   wholeWords,
+  type Phrases,
   type Segment,
 } from '../text.js';
 import type { Finding } from '../types.js';
@@ -33,11 +35,16 @@ function spanFinding(seg: Segment, type: string, start: number, end: number, det
   return f;
 }
 
-function matchAll(seg: Segment, re: RegExp | null, type: string, detail?: (m: string) => string): Finding[] {
-  if (!re) return [];
-  return [...seg.text.matchAll(re)].map((m) =>
-    spanFinding(seg, type, m.index, m.index + m[0].length, detail?.(m[0])),
-  );
+function matchAll(
+  seg: Segment,
+  phrases: Phrases | null,
+  type: string,
+  detail?: (m: string) => string,
+): Finding[] {
+  if (!phrases) return [];
+  return phrases
+    .find(seg.text)
+    .map((m) => spanFinding(seg, type, m.index, m.index + m[0].length, detail?.(m[0])));
 }
 
 /** Compiles a safety config into the inline gate `safety`. */
@@ -60,7 +67,7 @@ export function createSafetyGate(config: SafetyConfig): InlineGate {
     const found = new Set<string>();
     for (const seg of [output, ...userSegments]) {
       if (!topics) continue;
-      for (const m of seg.text.matchAll(topics)) {
+      for (const m of allMatches(topics, seg.text)) {
         const name = names.find((n) => m.groups?.[n] !== undefined)!;
         if (negated(seg.text, m.index)) continue;
         findings.push(spanFinding(seg, 'TOPIC', m.index, m.index + m[0].length, name));

@@ -1,3 +1,4 @@
+import { allMatches } from '../../text.js';
 import { REFERENCE_WORDS, type Candidate, type Recognizer } from '../recognizer.js';
 
 // A run of digit groups joined by single spaces or dashes, not glued to letters, digits or a
@@ -8,6 +9,7 @@ const RUN = /(?<![\p{L}\p{N}_.,-])\d+(?:[ -]\d+)*(?![\p{L}\p{N}_]|[.,-]\d)/gu;
 // The first group of a printed IBAN ("FR44 "): the digit groups after it are the account, and a
 // Luhn-valid 16 of them is a coincidence, not a card.
 const IBAN_HEAD = /[A-Z]{2}\d{2} $/;
+const DIGITS = /\d+/g;
 
 /** Scores: a card grouped the way it is printed (4-4-4-4) is likelier a card than a bare run. */
 const GROUPED_SCORE = 0.9;
@@ -85,7 +87,7 @@ function longestCardFrom(run: string, digits: string, groups: Group[], i: number
 function findCards(run: string, offset: number): Candidate[] {
   const groups: Group[] = [];
   let digitAt = 0;
-  for (const g of run.matchAll(/\d+/g)) {
+  for (const g of allMatches(DIGITS, run)) {
     groups.push({ at: g.index, length: g[0].length, digitAt });
     digitAt += g[0].length;
   }
@@ -127,7 +129,7 @@ export const creditCardRecognizer: Recognizer = {
   },
   detect(text) {
     const out: Candidate[] = [];
-    for (const m of text.matchAll(RUN)) {
+    for (const m of allMatches(RUN, text)) {
       if (m[0].length < 13 || IBAN_HEAD.test(text.slice(Math.max(0, m.index - 5), m.index))) continue;
       out.push(...findCards(m[0], m.index));
     }

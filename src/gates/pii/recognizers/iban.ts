@@ -40,7 +40,8 @@ export const ibanRecognizer: Recognizer = {
   },
   detect(text) {
     const out: Candidate[] = [];
-    const re = new RegExp(CANDIDATE); // a copy: lastIndex is moved by hand below
+    const re = CANDIDATE; // lastIndex is moved by hand below, and left at 0
+    re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const iban = findIban(text, m[0], m.index);
       if (iban) out.push(iban);
@@ -48,6 +49,7 @@ export const ibanRecognizer: Recognizer = {
       // that the failed candidate swallowed.
       re.lastIndex = iban ? iban.end : m.index + 1;
     }
+    re.lastIndex = 0;
     return out;
   },
 };

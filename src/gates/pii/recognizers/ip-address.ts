@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { allMatches } from '../../text.js';
 import { scan, type Candidate, type Recognizer } from '../recognizer.js';
 
 // Dotted quad with each octet 0–255 (RFC 791 §3.2 textual form), not glued to letters ("v1.2.3.4"),
@@ -23,7 +24,7 @@ const IP_SCORE = 0.6;
 function detectIpv6(text: string): Candidate[] {
   const out: Candidate[] = [];
   let taken = 0;
-  for (const m of text.matchAll(IPV6_ANCHOR)) {
+  for (const m of allMatches(IPV6_ANCHOR, text)) {
     if (m.index < taken) continue; // a further anchor inside the address just examined
     let start = m.index;
     while (start > 0 && IPV6_CHAR.test(text[start - 1]!)) start--;

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { allMatches } from '../../text.js';
 import { REFERENCE_WORDS, type Candidate, type Recognizer } from '../recognizer.js';
 
 /**
@@ -6,11 +7,23 @@ import { REFERENCE_WORDS, type Candidate, type Recognizer } from '../recognizer.
  * also covers Russian +7 numbers), the US and the UK. International "+…" numbers are recognised
  * for every region. KZ and UK numbers must carry their trunk prefix ("8 701…", "020…") as they
  * are written at home; without it almost any 10 digits (an IBAN's tail) would parse as one.
+ *
+ * `plausible` is a necessary condition on the digits, checked before libphonenumber (whose miss on
+ * a US number tries all 25 NANP countries, ~20 µs). The numbers of the +1 and +7 plans that a run
+ * of 9–11 digits can hold have 10 national digits, so unless it starts with something
+ * libphonenumber may strip other than this trunk (a country code or trunk "1", the international
+ * prefixes "011" and "810"), a run of another length is no number there. The UK plan's numbers
+ * have 7, 9 or 10 national digits and none starts with 0, so 9 digits after the trunk "0" are no
+ * UK number, unless "00" opens an international one.
  */
-const NATIONAL_REGIONS: readonly { region: CountryCode; trunk: string }[] = [
-  { region: 'KZ', trunk: '8' },
-  { region: 'US', trunk: '' },
-  { region: 'GB', trunk: '0' },
+export const NATIONAL_REGIONS: readonly {
+  region: CountryCode;
+  trunk: string;
+  plausible: (digits: string) => boolean;
+}[] = [
+  { region: 'KZ', trunk: '8', plausible: (d) => d.length === 10 || d.length === 11 || d.startsWith('810') },
+  { region: 'US', trunk: '', plausible: (d) => d.length === 10 || d[0] === '0' || d[0] === '1' },
+  { region: 'GB', trunk: '0', plausible: (d) => d.length !== 9 || d.startsWith('00') },
 ];
 
 // A cheap pre-filter: a run of digits and phone punctuation, at least 7 characters. libphonenumber
@@ -42,8 +55,9 @@ function isPhoneNumber(raw: string): boolean {
   }
   if (digits.length < 9 || digits.length > 11) return false;
   return NATIONAL_REGIONS.some(
-    ({ region, trunk }) =>
+    ({ region, trunk, plausible }) =>
       digits.startsWith(trunk) &&
+      plausible(digits) &&
       !!parsePhoneNumberFromString(raw, { defaultCountry: region, extract: false })?.isValid(),
   );
 }
@@ -99,7 +113,7 @@ export const phoneRecognizer: Recognizer = {
   },
   detect(text) {
     const out: Candidate[] = [];
-    for (const m of text.matchAll(CANDIDATE)) {
+    for (const m of allMatches(CANDIDATE, text)) {
       const found = findPhone(m[0], m.index);
       if (found) out.push(found);
     }

@@ -1,3 +1,4 @@
+import { allMatches } from '../../text.js';
 import { scan, type Candidate, type Recognizer } from '../recognizer.js';
 
 // An absolute URL (RFC 3986 §3) with a web scheme, or a host starting "www.". Its body stops at
@@ -12,7 +13,6 @@ const WITH_SCHEME =
 // host pattern costs when tried at every position.
 const TLD_ANCHOR =
   /\.(?:com|org|net|edu|gov|info|biz|io|ai|app|dev|co|me|kz|ru|uk|us|de|fr|eu|ca|au|in|uz|kg|by|ua)(?![A-Za-z0-9-])/gi;
-const HOST_CHAR = /[A-Za-z0-9.-]/;
 const MAX_HOST_LENGTH = 253; // RFC 1035 §2.3.4 (a name is at most 255 octets on the wire)
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 // What may follow a bare host: a port and a path (RFC 3986 §3.2.3, §3.3), with the same body rule.
@@ -38,19 +38,29 @@ function toSchemeUrl(m: RegExpExecArray, text: string): Candidate | null {
   return { entity_type: 'URL', start: m.index, end: m.index + raw.length, score: SCHEME_SCORE };
 }
 
+/** A letter, digit, '.' or '-': what a host name is made of. */
+function isHostChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;
+}
+
 /**
  * Bare hosts ("acme.com/help"): labels valid per RFC 1035 §2.3.1, and not preceded by '@' (then
  * it is an e-mail's domain), '/' or ':' (then it is inside a URL found with its scheme).
  */
 function detectBareHosts(text: string): Candidate[] {
   const out: Candidate[] = [];
-  const portAndPath = new RegExp(PORT_AND_PATH); // a copy: sticky lastIndex is set per host
-  // Where the current run of host characters began, tracked in one forward pass: walking back
-  // from every TLD would be quadratic on ".com.com.com…".
+  // Where the current run of host characters began: found walking back from each TLD, but never
+  // past the previous one (walking back unbounded would be quadratic on ".com.com.com…").
   let runStart = 0;
   let scanned = 0;
-  for (const m of text.matchAll(TLD_ANCHOR)) {
-    for (; scanned < m.index; scanned++) if (!HOST_CHAR.test(text[scanned]!)) runStart = scanned + 1;
+  for (const m of allMatches(TLD_ANCHOR, text)) {
+    for (let i = m.index - 1; i >= scanned; i--) {
+      if (!isHostChar(text.charCodeAt(i))) {
+        runStart = i + 1;
+        break;
+      }
+    }
+    scanned = m.index;
     let start = runStart;
     if (m.index - start > MAX_HOST_LENGTH) continue;
     if (/[\p{L}\p{N}_@/:]/u.test(text[start - 1] ?? '')) continue;
@@ -58,8 +68,8 @@ function detectBareHosts(text: string): Candidate[] {
     const hostEnd = m.index + m[0].length;
     const labels = text.slice(start, hostEnd).split('.');
     if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) continue;
-    portAndPath.lastIndex = hostEnd;
-    const tail = portAndPath.exec(text)?.[0] ?? '';
+    PORT_AND_PATH.lastIndex = hostEnd; // sticky: set before every use
+    const tail = PORT_AND_PATH.exec(text)?.[0] ?? '';
     const raw = trimUrl(text.slice(start, hostEnd + tail.length));
     out.push({ entity_type: 'URL', start, end: start + raw.length, score: BARE_SCORE });
   }
