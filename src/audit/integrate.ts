@@ -3,7 +3,7 @@ import type { Ctx } from '../ctx.js';
 import type { Queryable } from '../db/index.js';
 import { GatehouseError } from '../errors.js';
 import type { ScheduledTask } from '../scheduler/index.js';
-import { commitPayload, encodeLeaf, sealPayload, subjectOf } from './formats/envelope.js';
+import { commitPayload, encodeLeaf, sealPayload, subjectOf, type SealedPayload } from './formats/envelope.js';
 import { appendLeaves, compactRangeIds, EMPTY_ROOT, leafHash } from './formats/merkle.js';
 import { formatCheckpoint, newVerifier, NoteError, openNote, signNote } from './formats/note.js';
 import {
@@ -12,7 +12,7 @@ import {
   pendingEntries,
   readNodes,
   subjectKeys,
-  type IntegratedBatch,
+  type LeafRow,
   type PendingEntry,
   type SubjectSeed,
 } from './queries.js';
@@ -86,23 +86,22 @@ function checkKeyContinuity(ctx: Pick<Ctx, 'config'>, note: string): void {
   }
 }
 
-/** Leaves (envelope + commitment) for a batch starting at leaf `size`, and the payloads sealed for them. */
+/** Leaves (envelope + commitment) for a batch starting at leaf `size`, each with its payload sealed. */
 function sealAndEncode(
   size: bigint,
   pending: PendingEntry[],
   keys: Map<string, Uint8Array | null>,
-): Pick<IntegratedBatch, 'leaves' | 'payloads'> {
-  const leaves: IntegratedBatch['leaves'] = [];
-  const payloads: IntegratedBatch['payloads'] = [];
-  pending.forEach((e, i) => {
+): LeafRow[] {
+  return pending.map((e, i) => {
     const index = leafIndex(size, i);
     const subject = subjectOf(e.transaction_id);
     const key = keys.get(`${e.tenant_id} ${subject}`) ?? null;
     let commitment: Uint8Array;
+    let payload: SealedPayload | null = null;
     if (key) {
       const sealed = sealPayload(key, index.toString(), e.body_text);
       commitment = sealed.commitment;
-      payloads.push({ index, tenantId: e.tenant_id, subject, ...sealed.payload });
+      payload = sealed.payload;
     } else {
       // The subject was already erased: commit to the payload with a salt nobody keeps, store nothing.
       commitment = commitPayload(randomBytes(32), e.body_text);
@@ -120,10 +119,8 @@ function sealAndEncode(
       },
       commitment,
     );
-    leaves.push({ index, seq: e.seq, tenantId: e.tenant_id, leaf });
+    return { index, seq: e.seq, tenantId: e.tenant_id, leaf, payload };
   });
-
-  return { leaves, payloads };
 }
 
 async function integrateIn(
@@ -142,7 +139,7 @@ async function integrateIn(
   if (head) checkKeyContinuity(ctx, head.note);
 
   const keys = await subjectKeys(tx, subjectSeeds(pending));
-  const { leaves, payloads } = sealAndEncode(size, pending, keys);
+  const leaves = sealAndEncode(size, pending, keys);
   const appended =
     pending.length > 0
       ? appendLeaves(
@@ -159,7 +156,6 @@ async function integrateIn(
   });
   await insertBatch(tx, {
     leaves,
-    payloads,
     nodes: appended.nodes,
     checkpoint: {
       size: appended.size,

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/index.js';
+import type { SealedPayload } from './formats/envelope.js';
 import type { NodeId, StoredNode } from './formats/merkle.js';
 
 // The audit log's SQL. Bytes travel as base64 inside one JSON parameter (decoded with `decode`), which
@@ -60,13 +61,21 @@ export async function pendingEntries(q: Queryable, limit: number): Promise<Pendi
   return rows;
 }
 
-/** The stored hashes of the given complete subtrees, keyed `level/index`. */
+/**
+ * The hashes of the given complete subtrees, keyed `level/index`, in one query of index lookups:
+ * level 0 is the leaf hash, computed from the leaf row (RFC 9162 §2.1.1); higher levels are stored.
+ */
 export async function readNodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+  const leaves = ids.filter((n) => n.level === 0).map((n) => n.index.toString());
+  const inner = ids.filter((n) => n.level > 0);
   const { rows } = await q.query<{ level: number; idx: string; hash: Uint8Array }>(
     `select n.level, n.idx::text as idx, n.hash
-     from jsonb_to_recordset($1::jsonb) as x(level smallint, idx bigint)
-     join audit_nodes n on n.level = x.level and n.idx = x.idx`,
-    [JSON.stringify(ids.map((n) => ({ level: n.level, idx: n.index.toString() })))],
+     from unnest($1::smallint[], $2::bigint[]) as x(level, idx)
+     join audit_nodes n on n.level = x.level and n.idx = x.idx
+     union all
+     select 0, l.leaf_index::text, sha256('\\x00'::bytea || l.leaf)
+     from audit_leaves l where l.leaf_index = any($3::bigint[])`,
+    [inner.map((n) => n.level), inner.map((n) => n.index.toString()), leaves],
   );
   return new Map(rows.map((r) => [`${r.level}/${r.idx}`, r.hash]));
 }
@@ -110,15 +119,23 @@ export async function subjectKeys(
   return new Map(rows.map((r) => [`${r.tenant_id} ${r.subject}`, r.key]));
 }
 
+/** A new leaf: its bytes, and its payload sealed under its subject's key (null once erased). */
+export interface LeafRow {
+  index: bigint;
+  seq: string;
+  tenantId: string;
+  leaf: Uint8Array;
+  payload: SealedPayload | null;
+}
+
 /** What one integrated batch writes. */
 export interface IntegratedBatch {
-  leaves: { index: bigint; seq: string; tenantId: string; leaf: Uint8Array }[];
-  payloads: { index: bigint; tenantId: string; subject: string; iv: Uint8Array; sealed: Uint8Array }[];
+  leaves: LeafRow[];
   nodes: StoredNode[];
   checkpoint: { size: bigint; root: Uint8Array; note: string; signedAt: Date };
 }
 
-/** Writes a batch's leaves, sealed payloads, subtree hashes and checkpoint, and marks its outbox rows. */
+/** Writes a batch's leaves, subtree hashes and checkpoint; its outbox rows trade their body for the sealed payload. */
 export async function insertBatch(q: Queryable, b: IntegratedBatch): Promise<void> {
   if (b.leaves.length > 0) {
     await q.query(
@@ -127,34 +144,28 @@ export async function insertBatch(q: Queryable, b: IntegratedBatch): Promise<voi
       [JSON.stringify(b.leaves.map((l) => ({ i: l.index.toString(), t: l.tenantId, l: b64(l.leaf) })))],
     );
     await q.query(
-      `update audit_entries e set leaf_index = x.i, body = '{}'::jsonb
-       from jsonb_to_recordset($1::jsonb) as x(s bigint, i bigint) where e.seq = x.s`,
-      [JSON.stringify(b.leaves.map((l) => ({ s: l.seq, i: l.index.toString() })))],
-    );
-  }
-  if (b.payloads.length > 0) {
-    await q.query(
-      `insert into audit_payloads (leaf_index, tenant_id, subject, iv, sealed)
-       select i, t, s, decode(v, 'base64'), decode(p, 'base64')
-       from jsonb_to_recordset($1::jsonb) as x(i bigint, t text, s text, v text, p text)`,
+      `update audit_entries e
+       set leaf_index = x.i, body = '{}'::jsonb, payload_iv = decode(x.v, 'base64'), payload = decode(x.p, 'base64')
+       from jsonb_to_recordset($1::jsonb) as x(s bigint, i bigint, v text, p text) where e.seq = x.s`,
       [
         JSON.stringify(
-          b.payloads.map((p) => ({
-            i: p.index.toString(),
-            t: p.tenantId,
-            s: p.subject,
-            v: b64(p.iv),
-            p: b64(p.sealed),
+          b.leaves.map((l) => ({
+            s: l.seq,
+            i: l.index.toString(),
+            v: l.payload && b64(l.payload.iv),
+            p: l.payload && b64(l.payload.sealed),
           })),
         ),
       ],
     );
   }
-  if (b.nodes.length > 0) {
+  // Level 0 is the leaves themselves (see readNodes).
+  const nodes = b.nodes.filter((n) => n.level > 0);
+  if (nodes.length > 0) {
     await q.query(
       `insert into audit_nodes (level, idx, hash)
        select l, i, decode(h, 'base64') from jsonb_to_recordset($1::jsonb) as x(l smallint, i bigint, h text)`,
-      [JSON.stringify(b.nodes.map((n) => ({ l: n.level, i: n.index.toString(), h: b64(n.hash) })))],
+      [JSON.stringify(nodes.map((n) => ({ l: n.level, i: n.index.toString(), h: b64(n.hash) })))],
     );
   }
   const c = b.checkpoint;
