@@ -7,7 +7,8 @@ import { commitPayload, encodeLeaf, sealPayload, subjectOf, type SealedPayload }
 import { appendLeaves, compactRangeIds, EMPTY_ROOT, leafHash } from './formats/merkle.js';
 import { formatCheckpoint, newVerifier, NoteError, openNote, signNote } from './formats/note.js';
 import {
-  insertBatch,
+  insertLeaves,
+  insertTreeExtension,
   latestCheckpoint,
   pendingEntries,
   readNodes,
@@ -123,6 +124,36 @@ function sealAndEncode(
   });
 }
 
+// Leaves are sealed and written in chunks: each chunk's statement goes to the server before the next
+// chunk is sealed, so PostgreSQL writes one while Node seals the next (sealing costs about as much
+// as writing, and the two can run on different cores).
+const WRITE_CHUNK = 250;
+
+/** Seals and writes the batch's leaves (chunk by chunk, see WRITE_CHUNK); returns their leaf hashes. */
+async function storeLeaves(
+  tx: Queryable,
+  size: bigint,
+  pending: PendingEntry[],
+  keys: Map<string, Uint8Array | null>,
+): Promise<Uint8Array[]> {
+  const hashes: Uint8Array[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (let i = 0; i < pending.length; i += WRITE_CHUNK) {
+      const leaves = sealAndEncode(size + BigInt(i), pending.slice(i, i + WRITE_CHUNK), keys);
+      for (const l of leaves) hashes.push(leafHash(l.leaf));
+      await writing;
+      writing = insertLeaves(tx, leaves);
+    }
+  } catch (err) {
+    // Sealing threw with a write in flight: let it settle, observed, before the rollback.
+    await writing.catch(() => undefined);
+    throw err;
+  }
+  await writing;
+  return hashes;
+}
+
 async function integrateIn(
   ctx: Pick<Ctx, 'config' | 'clock'>,
   tx: Queryable,
@@ -139,14 +170,9 @@ async function integrateIn(
   if (head) checkKeyContinuity(ctx, head.note);
 
   const keys = await subjectKeys(tx, subjectSeeds(pending));
-  const leaves = sealAndEncode(size, pending, keys);
   const appended =
     pending.length > 0
-      ? appendLeaves(
-          size,
-          await readBorder(tx, size),
-          leaves.map((l) => leafHash(l.leaf)),
-        )
+      ? appendLeaves(size, await readBorder(tx, size), await storeLeaves(tx, size, pending, keys))
       : { size: 0n, root: EMPTY_ROOT, nodes: [] };
   const body = formatCheckpoint({
     origin: ctx.config.auditOrigin,
@@ -154,8 +180,7 @@ async function integrateIn(
     rootHash: appended.root,
     extensions: [],
   });
-  await insertBatch(tx, {
-    leaves,
+  await insertTreeExtension(tx, {
     nodes: appended.nodes,
     checkpoint: {
       size: appended.size,

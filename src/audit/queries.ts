@@ -128,37 +128,41 @@ export interface LeafRow {
   payload: SealedPayload | null;
 }
 
-/** What one integrated batch writes. */
-export interface IntegratedBatch {
-  leaves: LeafRow[];
+/**
+ * Writes leaves and gives their outbox rows the leaf index and the sealed payload in place of the
+ * body. One statement, so a caller can send it and seal the next leaves while the server writes.
+ */
+export async function insertLeaves(q: Queryable, leaves: readonly LeafRow[]): Promise<void> {
+  await q.query(
+    `with leaves as (
+       insert into audit_leaves (leaf_index, tenant_id, leaf)
+       select i, t, decode(l, 'base64') from jsonb_to_recordset($1::jsonb) as x(i bigint, t text, l text)
+     )
+     update audit_entries e
+     set leaf_index = x.i, body = '{}'::jsonb, payload_iv = decode(x.v, 'base64'), payload = decode(x.p, 'base64')
+     from jsonb_to_recordset($2::jsonb) as x(s bigint, i bigint, v text, p text) where e.seq = x.s`,
+    [
+      JSON.stringify(leaves.map((l) => ({ i: l.index.toString(), t: l.tenantId, l: b64(l.leaf) }))),
+      JSON.stringify(
+        leaves.map((l) => ({
+          s: l.seq,
+          i: l.index.toString(),
+          v: l.payload && b64(l.payload.iv),
+          p: l.payload && b64(l.payload.sealed),
+        })),
+      ),
+    ],
+  );
+}
+
+/** What a batch adds to the tree once its leaves are written: new subtrees and the signed checkpoint. */
+export interface TreeExtension {
   nodes: StoredNode[];
   checkpoint: { size: bigint; root: Uint8Array; note: string; signedAt: Date };
 }
 
-/** Writes a batch's leaves, subtree hashes and checkpoint; its outbox rows trade their body for the sealed payload. */
-export async function insertBatch(q: Queryable, b: IntegratedBatch): Promise<void> {
-  if (b.leaves.length > 0) {
-    await q.query(
-      `insert into audit_leaves (leaf_index, tenant_id, leaf)
-       select i, t, decode(l, 'base64') from jsonb_to_recordset($1::jsonb) as x(i bigint, t text, l text)`,
-      [JSON.stringify(b.leaves.map((l) => ({ i: l.index.toString(), t: l.tenantId, l: b64(l.leaf) })))],
-    );
-    await q.query(
-      `update audit_entries e
-       set leaf_index = x.i, body = '{}'::jsonb, payload_iv = decode(x.v, 'base64'), payload = decode(x.p, 'base64')
-       from jsonb_to_recordset($1::jsonb) as x(s bigint, i bigint, v text, p text) where e.seq = x.s`,
-      [
-        JSON.stringify(
-          b.leaves.map((l) => ({
-            s: l.seq,
-            i: l.index.toString(),
-            v: l.payload && b64(l.payload.iv),
-            p: l.payload && b64(l.payload.sealed),
-          })),
-        ),
-      ],
-    );
-  }
+/** Writes the subtree hashes a batch completed and its checkpoint. */
+export async function insertTreeExtension(q: Queryable, b: TreeExtension): Promise<void> {
   // Level 0 is the leaves themselves (see readNodes).
   const nodes = b.nodes.filter((n) => n.level > 0);
   if (nodes.length > 0) {
