@@ -36,3 +36,10 @@ alter table audit_nodes disable trigger audit_nodes_append_only;
 delete from audit_nodes where level = 0;
 alter table audit_nodes enable trigger audit_nodes_append_only;
 alter table audit_nodes add constraint audit_nodes_above_leaves check (level > 0);
+
+-- Leaf indices stay unique, but only integrated rows are indexed. A unique index over every row also
+-- answered `leaf_index is null`, and the planner, seeing few pending rows in stale statistics, read
+-- every pending row through it and sorted them all (bodies included) to take one batch: a cost that
+-- grew with the backlog. Now only audit_entries_pending serves that scan, in seq order, one batch deep.
+alter table audit_entries drop constraint audit_entries_leaf_index_key;
+create unique index audit_entries_leaf_index on audit_entries (leaf_index) where leaf_index is not null;

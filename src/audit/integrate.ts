@@ -126,21 +126,23 @@ function sealAndEncode(
 
 // Leaves are sealed and written in chunks: each chunk's statement goes to the server before the next
 // chunk is sealed, so PostgreSQL writes one while Node seals the next (sealing costs about as much
-// as writing, and the two can run on different cores).
+// as writing, and the two can run on different cores). PGlite runs in Node's own thread, so there
+// nothing overlaps and a batch is written in one statement.
 const WRITE_CHUNK = 250;
 
-/** Seals and writes the batch's leaves (chunk by chunk, see WRITE_CHUNK); returns their leaf hashes. */
+/** Seals and writes the batch's leaves `chunk` at a time (see WRITE_CHUNK); returns their leaf hashes. */
 async function storeLeaves(
   tx: Queryable,
   size: bigint,
   pending: PendingEntry[],
   keys: Map<string, Uint8Array | null>,
+  chunk: number,
 ): Promise<Uint8Array[]> {
   const hashes: Uint8Array[] = [];
   let writing: Promise<void> = Promise.resolve();
   try {
-    for (let i = 0; i < pending.length; i += WRITE_CHUNK) {
-      const leaves = sealAndEncode(size + BigInt(i), pending.slice(i, i + WRITE_CHUNK), keys);
+    for (let i = 0; i < pending.length; i += chunk) {
+      const leaves = sealAndEncode(size + BigInt(i), pending.slice(i, i + chunk), keys);
       for (const l of leaves) hashes.push(leafHash(l.leaf));
       await writing;
       writing = insertLeaves(tx, leaves);
@@ -158,6 +160,7 @@ async function integrateIn(
   ctx: Pick<Ctx, 'config' | 'clock'>,
   tx: Queryable,
   limit: number,
+  chunk: number,
 ): Promise<IntegrateResult | undefined> {
   const { rows } = await tx.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock($1) as locked`, [
     INTEGRATOR_LOCK,
@@ -172,7 +175,7 @@ async function integrateIn(
   const keys = await subjectKeys(tx, subjectSeeds(pending));
   const appended =
     pending.length > 0
-      ? appendLeaves(size, await readBorder(tx, size), await storeLeaves(tx, size, pending, keys))
+      ? appendLeaves(size, await readBorder(tx, size), await storeLeaves(tx, size, pending, keys, chunk))
       : { size: 0n, root: EMPTY_ROOT, nodes: [] };
   const body = formatCheckpoint({
     origin: ctx.config.auditOrigin,
@@ -202,7 +205,8 @@ export function integrateBatch(
   ctx: Pick<Ctx, 'db' | 'config' | 'clock'>,
   limit = INTEGRATE_BATCH,
 ): Promise<IntegrateResult | undefined> {
-  return ctx.db.transaction((tx) => integrateIn(ctx, tx, limit));
+  const chunk = ctx.db.kind === 'pglite' ? limit : WRITE_CHUNK;
+  return ctx.db.transaction((tx) => integrateIn(ctx, tx, limit, chunk));
 }
 
 // A run keeps integrating full batches for up to this long, so a backlog drains at batch speed

@@ -50,12 +50,19 @@ export interface PendingEntry {
   workflow: string | null;
 }
 
-/** Up to `limit` outbox rows not yet integrated, oldest first. */
+/**
+ * Up to `limit` outbox rows not yet integrated, oldest first. The batch's seqs are chosen first, so
+ * only its own rows are read whole: with a backlog and stale statistics the planner reads every
+ * pending row and sorts them, and that must not mean rendering every pending body.
+ */
 export async function pendingEntries(q: Queryable, limit: number): Promise<PendingEntry[]> {
   const { rows } = await q.query<PendingEntry>(
-    `select seq::text as seq, tenant_id, kind, transaction_id, case_id, actor, at, body::text as body_text,
-            body->>'workflow' as workflow
-     from audit_entries e where e.leaf_index is null order by e.seq limit $1`,
+    `with batch as materialized (
+       select seq from audit_entries where leaf_index is null order by seq limit $1
+     )
+     select e.seq::text as seq, e.tenant_id, e.kind, e.transaction_id, e.case_id, e.actor, e.at,
+            e.body::text as body_text, e.body->>'workflow' as workflow
+     from batch b join audit_entries e on e.seq = b.seq order by e.seq`,
     [limit],
   );
   return rows;
