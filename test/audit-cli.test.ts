@@ -162,7 +162,7 @@ describe(`gatehouse audit (${STORE})`, () => {
     const bad = await gatehouse(['audit', 'check', ...store, ...key]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/leaf 1: not a canonical version-1 leaf/);
-    expect(bad.stdout).toMatch(/subtree 0\/1/);
+    expect(bad.stdout).toMatch(/subtree 1\/0/);
     expect(bad.stderr).toMatch(/^gatehouse: audit check found \d+ problem/);
   });
 

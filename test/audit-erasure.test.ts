@@ -82,8 +82,8 @@ describe(`erasure and retention (${STORE})`, () => {
     expect(after.every((e) => e.erased && e.body === null)).toBe(true);
     expect((await trail(kept))[0]!.body!.output).toBe('Your parcel ships tomorrow.');
     const { rows } = await s.ctx.db.query<{ n: number }>(
-      `select count(*)::int as n from audit_payloads where subject = $1`,
-      [`transaction:${erased}`],
+      `select count(*)::int as n from audit_entries where transaction_id = $1 and payload is not null`,
+      [erased],
     );
     expect(rows[0]!.n).toBe(before.length);
     const outbox = await s.ctx.db.query<{ body: unknown }>(

@@ -46,7 +46,9 @@ async function readLeafChunk(q: Queryable, from: bigint, to: bigint) {
 }
 
 /** Compares recomputed subtree hashes with the stored ones; returns the mismatching node names. */
-async function compareNodes(q: Queryable, nodes: StoredNode[]): Promise<string[]> {
+async function compareNodes(q: Queryable, recomputed: StoredNode[]): Promise<string[]> {
+  // Level 0 is not stored apart from the leaves it is recomputed from.
+  const nodes = recomputed.filter((n) => n.level > 0);
   const stored = await readNodes(q, nodes);
   return nodes
     .filter((n) => {

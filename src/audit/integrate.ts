@@ -3,16 +3,17 @@ import type { Ctx } from '../ctx.js';
 import type { Queryable } from '../db/index.js';
 import { GatehouseError } from '../errors.js';
 import type { ScheduledTask } from '../scheduler/index.js';
-import { commitPayload, encodeLeaf, sealPayload, subjectOf } from './formats/envelope.js';
+import { commitPayload, encodeLeaf, sealPayload, subjectOf, type SealedPayload } from './formats/envelope.js';
 import { appendLeaves, compactRangeIds, EMPTY_ROOT, leafHash } from './formats/merkle.js';
 import { formatCheckpoint, newVerifier, NoteError, openNote, signNote } from './formats/note.js';
 import {
-  insertBatch,
+  insertLeaves,
+  insertTreeExtension,
   latestCheckpoint,
   pendingEntries,
   readNodes,
   subjectKeys,
-  type IntegratedBatch,
+  type LeafRow,
   type PendingEntry,
   type SubjectSeed,
 } from './queries.js';
@@ -86,23 +87,22 @@ function checkKeyContinuity(ctx: Pick<Ctx, 'config'>, note: string): void {
   }
 }
 
-/** Leaves (envelope + commitment) for a batch starting at leaf `size`, and the payloads sealed for them. */
+/** Leaves (envelope + commitment) for a batch starting at leaf `size`, each with its payload sealed. */
 function sealAndEncode(
   size: bigint,
   pending: PendingEntry[],
   keys: Map<string, Uint8Array | null>,
-): Pick<IntegratedBatch, 'leaves' | 'payloads'> {
-  const leaves: IntegratedBatch['leaves'] = [];
-  const payloads: IntegratedBatch['payloads'] = [];
-  pending.forEach((e, i) => {
+): LeafRow[] {
+  return pending.map((e, i) => {
     const index = leafIndex(size, i);
     const subject = subjectOf(e.transaction_id);
     const key = keys.get(`${e.tenant_id} ${subject}`) ?? null;
     let commitment: Uint8Array;
+    let payload: SealedPayload | null = null;
     if (key) {
       const sealed = sealPayload(key, index.toString(), e.body_text);
       commitment = sealed.commitment;
-      payloads.push({ index, tenantId: e.tenant_id, subject, ...sealed.payload });
+      payload = sealed.payload;
     } else {
       // The subject was already erased: commit to the payload with a salt nobody keeps, store nothing.
       commitment = commitPayload(randomBytes(32), e.body_text);
@@ -120,16 +120,47 @@ function sealAndEncode(
       },
       commitment,
     );
-    leaves.push({ index, seq: e.seq, tenantId: e.tenant_id, leaf });
+    return { index, seq: e.seq, tenantId: e.tenant_id, leaf, payload };
   });
+}
 
-  return { leaves, payloads };
+// Leaves are sealed and written in chunks: each chunk's statement goes to the server before the next
+// chunk is sealed, so PostgreSQL writes one while Node seals the next (sealing costs about as much
+// as writing, and the two can run on different cores). PGlite runs in Node's own thread, so there
+// nothing overlaps and a batch is written in one statement.
+const WRITE_CHUNK = 250;
+
+/** Seals and writes the batch's leaves `chunk` at a time (see WRITE_CHUNK); returns their leaf hashes. */
+async function storeLeaves(
+  tx: Queryable,
+  size: bigint,
+  pending: PendingEntry[],
+  keys: Map<string, Uint8Array | null>,
+  chunk: number,
+): Promise<Uint8Array[]> {
+  const hashes: Uint8Array[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (let i = 0; i < pending.length; i += chunk) {
+      const leaves = sealAndEncode(size + BigInt(i), pending.slice(i, i + chunk), keys);
+      for (const l of leaves) hashes.push(leafHash(l.leaf));
+      await writing;
+      writing = insertLeaves(tx, leaves);
+    }
+  } catch (err) {
+    // Sealing threw with a write in flight: let it settle, observed, before the rollback.
+    await writing.catch(() => undefined);
+    throw err;
+  }
+  await writing;
+  return hashes;
 }
 
 async function integrateIn(
   ctx: Pick<Ctx, 'config' | 'clock'>,
   tx: Queryable,
   limit: number,
+  chunk: number,
 ): Promise<IntegrateResult | undefined> {
   const { rows } = await tx.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock($1) as locked`, [
     INTEGRATOR_LOCK,
@@ -142,14 +173,9 @@ async function integrateIn(
   if (head) checkKeyContinuity(ctx, head.note);
 
   const keys = await subjectKeys(tx, subjectSeeds(pending));
-  const { leaves, payloads } = sealAndEncode(size, pending, keys);
   const appended =
     pending.length > 0
-      ? appendLeaves(
-          size,
-          await readBorder(tx, size),
-          leaves.map((l) => leafHash(l.leaf)),
-        )
+      ? appendLeaves(size, await readBorder(tx, size), await storeLeaves(tx, size, pending, keys, chunk))
       : { size: 0n, root: EMPTY_ROOT, nodes: [] };
   const body = formatCheckpoint({
     origin: ctx.config.auditOrigin,
@@ -157,9 +183,7 @@ async function integrateIn(
     rootHash: appended.root,
     extensions: [],
   });
-  await insertBatch(tx, {
-    leaves,
-    payloads,
+  await insertTreeExtension(tx, {
     nodes: appended.nodes,
     checkpoint: {
       size: appended.size,
@@ -181,7 +205,8 @@ export function integrateBatch(
   ctx: Pick<Ctx, 'db' | 'config' | 'clock'>,
   limit = INTEGRATE_BATCH,
 ): Promise<IntegrateResult | undefined> {
-  return ctx.db.transaction((tx) => integrateIn(ctx, tx, limit));
+  const chunk = ctx.db.kind === 'pglite' ? limit : WRITE_CHUNK;
+  return ctx.db.transaction((tx) => integrateIn(ctx, tx, limit, chunk));
 }
 
 // A run keeps integrating full batches for up to this long, so a backlog drains at batch speed

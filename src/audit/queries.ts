@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/index.js';
+import type { SealedPayload } from './formats/envelope.js';
 import type { NodeId, StoredNode } from './formats/merkle.js';
 
 // The audit log's SQL. Bytes travel as base64 inside one JSON parameter (decoded with `decode`), which
@@ -49,24 +50,39 @@ export interface PendingEntry {
   workflow: string | null;
 }
 
-/** Up to `limit` outbox rows not yet integrated, oldest first. */
+/**
+ * Up to `limit` outbox rows not yet integrated, oldest first. The batch's seqs are chosen first, so
+ * only its own rows are read whole: with a backlog and stale statistics the planner reads every
+ * pending row and sorts them, and that must not mean rendering every pending body.
+ */
 export async function pendingEntries(q: Queryable, limit: number): Promise<PendingEntry[]> {
   const { rows } = await q.query<PendingEntry>(
-    `select seq::text as seq, tenant_id, kind, transaction_id, case_id, actor, at, body::text as body_text,
-            body->>'workflow' as workflow
-     from audit_entries e where e.leaf_index is null order by e.seq limit $1`,
+    `with batch as materialized (
+       select seq from audit_entries where leaf_index is null order by seq limit $1
+     )
+     select e.seq::text as seq, e.tenant_id, e.kind, e.transaction_id, e.case_id, e.actor, e.at,
+            e.body::text as body_text, e.body->>'workflow' as workflow
+     from batch b join audit_entries e on e.seq = b.seq order by e.seq`,
     [limit],
   );
   return rows;
 }
 
-/** The stored hashes of the given complete subtrees, keyed `level/index`. */
+/**
+ * The hashes of the given complete subtrees, keyed `level/index`, in one query of index lookups:
+ * level 0 is the leaf hash, computed from the leaf row (RFC 9162 §2.1.1); higher levels are stored.
+ */
 export async function readNodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+  const leaves = ids.filter((n) => n.level === 0).map((n) => n.index.toString());
+  const inner = ids.filter((n) => n.level > 0);
   const { rows } = await q.query<{ level: number; idx: string; hash: Uint8Array }>(
     `select n.level, n.idx::text as idx, n.hash
-     from jsonb_to_recordset($1::jsonb) as x(level smallint, idx bigint)
-     join audit_nodes n on n.level = x.level and n.idx = x.idx`,
-    [JSON.stringify(ids.map((n) => ({ level: n.level, idx: n.index.toString() })))],
+     from unnest($1::smallint[], $2::bigint[]) as x(level, idx)
+     join audit_nodes n on n.level = x.level and n.idx = x.idx
+     union all
+     select 0, l.leaf_index::text, sha256('\\x00'::bytea || l.leaf)
+     from audit_leaves l where l.leaf_index = any($3::bigint[])`,
+    [inner.map((n) => n.level), inner.map((n) => n.index.toString()), leaves],
   );
   return new Map(rows.map((r) => [`${r.level}/${r.idx}`, r.hash]));
 }
@@ -110,51 +126,57 @@ export async function subjectKeys(
   return new Map(rows.map((r) => [`${r.tenant_id} ${r.subject}`, r.key]));
 }
 
-/** What one integrated batch writes. */
-export interface IntegratedBatch {
-  leaves: { index: bigint; seq: string; tenantId: string; leaf: Uint8Array }[];
-  payloads: { index: bigint; tenantId: string; subject: string; iv: Uint8Array; sealed: Uint8Array }[];
+/** A new leaf: its bytes, and its payload sealed under its subject's key (null once erased). */
+export interface LeafRow {
+  index: bigint;
+  seq: string;
+  tenantId: string;
+  leaf: Uint8Array;
+  payload: SealedPayload | null;
+}
+
+/**
+ * Writes leaves and gives their outbox rows the leaf index and the sealed payload in place of the
+ * body. One statement, so a caller can send it and seal the next leaves while the server writes.
+ */
+export async function insertLeaves(q: Queryable, leaves: readonly LeafRow[]): Promise<void> {
+  await q.query(
+    `with leaves as (
+       insert into audit_leaves (leaf_index, tenant_id, leaf)
+       select i, t, decode(l, 'base64') from jsonb_to_recordset($1::jsonb) as x(i bigint, t text, l text)
+     )
+     update audit_entries e
+     set leaf_index = x.i, body = '{}'::jsonb, payload_iv = decode(x.v, 'base64'), payload = decode(x.p, 'base64')
+     from jsonb_to_recordset($2::jsonb) as x(s bigint, i bigint, v text, p text) where e.seq = x.s`,
+    [
+      JSON.stringify(leaves.map((l) => ({ i: l.index.toString(), t: l.tenantId, l: b64(l.leaf) }))),
+      JSON.stringify(
+        leaves.map((l) => ({
+          s: l.seq,
+          i: l.index.toString(),
+          v: l.payload && b64(l.payload.iv),
+          p: l.payload && b64(l.payload.sealed),
+        })),
+      ),
+    ],
+  );
+}
+
+/** What a batch adds to the tree once its leaves are written: new subtrees and the signed checkpoint. */
+export interface TreeExtension {
   nodes: StoredNode[];
   checkpoint: { size: bigint; root: Uint8Array; note: string; signedAt: Date };
 }
 
-/** Writes a batch's leaves, sealed payloads, subtree hashes and checkpoint, and marks its outbox rows. */
-export async function insertBatch(q: Queryable, b: IntegratedBatch): Promise<void> {
-  if (b.leaves.length > 0) {
-    await q.query(
-      `insert into audit_leaves (leaf_index, tenant_id, leaf)
-       select i, t, decode(l, 'base64') from jsonb_to_recordset($1::jsonb) as x(i bigint, t text, l text)`,
-      [JSON.stringify(b.leaves.map((l) => ({ i: l.index.toString(), t: l.tenantId, l: b64(l.leaf) })))],
-    );
-    await q.query(
-      `update audit_entries e set leaf_index = x.i, body = '{}'::jsonb
-       from jsonb_to_recordset($1::jsonb) as x(s bigint, i bigint) where e.seq = x.s`,
-      [JSON.stringify(b.leaves.map((l) => ({ s: l.seq, i: l.index.toString() })))],
-    );
-  }
-  if (b.payloads.length > 0) {
-    await q.query(
-      `insert into audit_payloads (leaf_index, tenant_id, subject, iv, sealed)
-       select i, t, s, decode(v, 'base64'), decode(p, 'base64')
-       from jsonb_to_recordset($1::jsonb) as x(i bigint, t text, s text, v text, p text)`,
-      [
-        JSON.stringify(
-          b.payloads.map((p) => ({
-            i: p.index.toString(),
-            t: p.tenantId,
-            s: p.subject,
-            v: b64(p.iv),
-            p: b64(p.sealed),
-          })),
-        ),
-      ],
-    );
-  }
-  if (b.nodes.length > 0) {
+/** Writes the subtree hashes a batch completed and its checkpoint. */
+export async function insertTreeExtension(q: Queryable, b: TreeExtension): Promise<void> {
+  // Level 0 is the leaves themselves (see readNodes).
+  const nodes = b.nodes.filter((n) => n.level > 0);
+  if (nodes.length > 0) {
     await q.query(
       `insert into audit_nodes (level, idx, hash)
        select l, i, decode(h, 'base64') from jsonb_to_recordset($1::jsonb) as x(l smallint, i bigint, h text)`,
-      [JSON.stringify(b.nodes.map((n) => ({ l: n.level, i: n.index.toString(), h: b64(n.hash) })))],
+      [JSON.stringify(nodes.map((n) => ({ l: n.level, i: n.index.toString(), h: b64(n.hash) })))],
     );
   }
   const c = b.checkpoint;

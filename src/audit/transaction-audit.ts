@@ -45,11 +45,12 @@ export async function listTransactionAudit(
 ): Promise<AuditEntry[]> {
   const { rows } = await q.query<EntryRow>(
     `select e.seq::text as seq, e.leaf_index::text as leaf_index, e.kind, e.transaction_id, e.case_id, e.actor,
-            e.at, e.body, l.leaf, p.iv, p.sealed, s.key
+            e.at, e.body, l.leaf, e.payload_iv as iv, e.payload as sealed, s.key
      from audit_entries e
      left join audit_leaves l on l.leaf_index = e.leaf_index
-     left join audit_payloads p on p.leaf_index = e.leaf_index
-     left join audit_subjects s on s.tenant_id = p.tenant_id and s.subject = p.subject
+     -- The subject as subjectOf names it.
+     left join audit_subjects s on s.tenant_id = e.tenant_id
+       and s.subject = coalesce('transaction:' || e.transaction_id, 'tenant')
      where e.tenant_id = $1 and e.transaction_id = $2 order by e.seq`,
     [tenantId, transactionId],
   );

@@ -6,6 +6,7 @@ import {
   decodeLeaf,
   encodeLeaf,
   openPayload,
+  LEAF_VERSION,
   sealPayload,
   subjectOf,
   type Envelope,
@@ -47,6 +48,31 @@ describe('leaves', () => {
     const v2 = new TextEncoder().encode(text.replace('"v":1', '"v":2'));
     expect(() => decodeLeaf(v2)).toThrow();
     expect(subjectOf(null)).toBe('tenant');
+  });
+
+  it('are canonical JSON of the envelope, whatever its strings hold', () => {
+    const commitment = commitPayload(randomBytes(32), bodyText);
+    for (const e of [
+      envelope,
+      { ...envelope, actor: 'é "q" \\ \n\u2028', caseId: null, transactionId: null },
+    ]) {
+      const text = new TextDecoder().decode(encodeLeaf(e, commitment));
+      expect(text).toBe(
+        canonicalJson({
+          v: LEAF_VERSION,
+          seq: e.seq,
+          tenant_id: e.tenantId,
+          kind: e.kind,
+          transaction_id: e.transactionId,
+          case_id: e.caseId,
+          actor: e.actor,
+          at: e.at,
+          subject: e.subject,
+          commitment: b64(commitment),
+        }),
+      );
+      expect(decodeLeaf(encodeLeaf(e, commitment))).toEqual({ ...e, commitment: b64(commitment) });
+    }
   });
 });
 
