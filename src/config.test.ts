@@ -27,6 +27,14 @@ describe('config resolution: flag → env → file → default', () => {
     );
   });
 
+  it('reads a yes/no setting from the environment as a boolean, refusing anything else', () => {
+    expect(resolveConfig({}, {}).pgPreparedStatements).toBe(true);
+    expect(resolveConfig({}, { GATEHOUSE_PG_PREPARED_STATEMENTS: 'false' }).pgPreparedStatements).toBe(false);
+    expect(() => resolveConfig({}, { GATEHOUSE_PG_PREPARED_STATEMENTS: 'no' })).toThrow(
+      /pgPreparedStatements \(GATEHOUSE_PG_PREPARED_STATEMENTS\)/,
+    );
+  });
+
   it('refuses an unknown key in the file', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'prot: 1\n');

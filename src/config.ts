@@ -17,6 +17,12 @@ export const ConfigSchema = z
     host: z.string().min(1).default('127.0.0.1').describe('Address to listen on; 0.0.0.0 for all interfaces'),
     dataDir: z.string().min(1).default('./.gatehouse').describe('Embedded store and admin.key directory'),
     databaseUrl: z.string().url().optional().describe('PostgreSQL server URL; the embedded store when unset'),
+    pgPreparedStatements: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+      .default(true)
+      .describe(
+        'Prepare statements on the PostgreSQL server; false behind a pooler that cannot keep them (PgBouncer before 1.21 in transaction mode)',
+      ),
     policy: z
       .string()
       .min(1)
@@ -71,6 +77,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   host: 'GATEHOUSE_HOST',
   dataDir: 'GATEHOUSE_DATA_DIR',
   databaseUrl: 'GATEHOUSE_DATABASE_URL',
+  pgPreparedStatements: 'GATEHOUSE_PG_PREPARED_STATEMENTS',
   policy: 'GATEHOUSE_POLICY',
   sloFile: 'GATEHOUSE_SLO_FILE',
   adminKey: 'GATEHOUSE_ADMIN_KEY',

@@ -120,7 +120,11 @@ export async function startServer(
   log: Logger,
   opts: StartOptions = {},
 ): Promise<RunningServer> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    preparedStatements: config.pgPreparedStatements,
+  });
   try {
     await migrate(db);
     const ctx = await createCtx({ config, db, log, clock: opts.clock });

@@ -5,8 +5,12 @@ import type { Db, QueryResult, Tx } from './db.js';
 // Counts and ids we store as int8 stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-/** Opens a pool on a PostgreSQL server. `max` bounds the connections this process holds. */
-export async function openPostgres(url: string, max = 20): Promise<Db> {
+/**
+ * Opens a pool on a PostgreSQL server. `max` bounds the connections this process holds; `prepare`
+ * false runs every statement unnamed, for poolers that cannot keep prepared statements.
+ */
+export async function openPostgres(url: string, opts: { max?: number; prepare?: boolean } = {}): Promise<Db> {
+  const max = opts.max ?? 20;
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle pooled connection the server closed (restart, failover, a DBA's terminate) is
   // dropped by the pool and replaced on demand; without a listener the error would end the process.
@@ -19,7 +23,7 @@ export async function openPostgres(url: string, max = 20): Promise<Db> {
     sql: string,
     params?: unknown[],
   ): Promise<QueryResult<R>> => {
-    const name = params?.length ? statements.nameOf(sql) : undefined;
+    const name = opts.prepare !== false && params?.length ? statements.nameOf(sql) : undefined;
     try {
       const res = await c.query({ text: sql, values: params, name });
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };

@@ -143,7 +143,11 @@ export function registerAudit(program: Command): void {
       const verifiers = opts.key
         ? readVerifiers(opts.key as string)
         : loadAuditSigners(config, false).map((s) => newVerifier(s.name, s.publicKey));
-      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const db = await openDb({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        preparedStatements: config.pgPreparedStatements,
+      });
       try {
         const r = await checkAuditLog(db, verifiers);
         print(

@@ -8,7 +8,11 @@ export function registerMigrate(program: Command): void {
     .option('--json', 'print the applied migrations as JSON')
     .action(async (opts: Record<string, unknown>) => {
       const config = configFrom(opts);
-      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const db = await openDb({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        preparedStatements: config.pgPreparedStatements,
+      });
       try {
         const applied = await migrate(db);
         if (opts.json) process.stdout.write(JSON.stringify({ applied }) + '\n');
