@@ -21,10 +21,8 @@ export async function appendAudit(tx: Queryable, entries: AuditInput[]): Promise
   if (entries.length === 0) return;
   const rows = toAuditRows(entries);
   await tx.query(
-    `insert into audit_entries (tenant_id, kind, transaction_id, case_id, actor, at, body)
-     select tenant_id, kind, transaction_id, case_id, actor, at, body
-     from jsonb_to_recordset($1::jsonb)
-       as x(tenant_id text, kind text, transaction_id text, case_id text, actor text, at timestamptz, body jsonb)`,
+    appendAuditFrom(`jsonb_to_recordset($1::jsonb)
+       as x(tenant_id text, kind text, transaction_id text, case_id text, actor text, at timestamptz, body jsonb)`),
     [JSON.stringify(rows)],
   );
 }

@@ -69,7 +69,7 @@ export async function principalGroups(
  * A member's skills in a group: the group's own (every member has them) and those the API gave the
  * member there. Pure.
  */
-export function skillsIn(group: Group, m: Member): readonly string[] {
+function skillsIn(group: Group, m: Member): readonly string[] {
   return [...new Set([...group.skills, ...(m.added.get(group.name) ?? [])])];
 }
 
