@@ -21,7 +21,7 @@ import { recordDecision } from '../src/decisions/index.js';
 import { insertIntakes, type TransactionRow } from '../src/intake/queries.js';
 import { createKey, ensureTenant, type Principal } from '../src/keys/index.js';
 import { claimNextCase, openCase, queueConfigOf } from '../src/queue/index.js';
-import { CLAIM_SQL, claimCase } from '../src/queue/queries.js';
+import { CLAIM_SQL } from '../src/queue/queries.js';
 import { createCtx } from '../src/server.js';
 import { closedLoop, fmt, withDatabase, type LoadResult } from './lib.js';
 
@@ -181,7 +181,10 @@ async function fullPath(ctx: Ctx, reviewers: Principal[], clients: number): Prom
   });
 }
 
-/** The queue core: the claim statement (with its audit entry), then a completion statement (as pg-boss's fetch + complete). */
+/**
+ * The queue core: the product's claim (`ctx.claims`: claims that arrive together share one statement,
+ * audit entries included), then a completion statement per case (as pg-boss's fetch + complete).
+ */
 async function corePath(
   ctx: Ctx,
   reviewers: Principal[],
@@ -195,8 +198,7 @@ async function corePath(
     async (i) => {
       const by = reviewers[i % clients]!;
       const now = new Date();
-      // One statement each, autocommitted, as pg-boss's fetch and complete are.
-      const claimed = await claimCase(ctx.db, {
+      const claimed = await ctx.claims.submit({
         tenantId: TENANT,
         keyId: by.keyId,
         now,

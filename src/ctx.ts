@@ -7,6 +7,7 @@ import type { PreparedIntake } from './intake/intake.js';
 import type { VerdictHub } from './intake/verdicts.js';
 import type { Metrics } from './metrics/registry.js';
 import type { QueueConfig } from './queue/compile.js';
+import type { CaseState, ClaimRequest } from './queue/index.js';
 import type { Policy } from './routing/index.js';
 import type { SloRuntime } from './slo/runtime.js';
 
@@ -55,6 +56,8 @@ export interface Ctx {
   /** Group-commit writer for intake. */
   intake: Batcher<PreparedIntake, void>;
   verdicts: VerdictHub;
+  /** Group claim for the review queue: claims that arrive together go to the database together. */
+  claims: Batcher<ClaimRequest, CaseState | undefined>;
   /** The tenant's PII hash key (cached: it never changes). */
   tenantHashKey: (tenantId: string) => Promise<Uint8Array>;
   /** The SLO file in force and where SLO alert transitions go. */

@@ -15,7 +15,7 @@ import {
 } from './intake/index.js';
 import { bootstrapAdmin } from './keys/index.js';
 import { createMetrics } from './metrics/registry.js';
-import { compileQueue } from './queue/index.js';
+import { claimCases, compileQueue, type CaseState, type ClaimRequest } from './queue/index.js';
 import {
   compilePolicySource,
   POLICY_CHANNEL,
@@ -72,6 +72,12 @@ export async function createCtx(opts: {
     // the next gathers, and fewer, larger batches cost fewer round trips per transaction.
     intake: createBatcher<PreparedIntake, void>({
       write: (items) => writeIntakes({ db: opts.db, log: opts.log }, items),
+      concurrency: opts.db.kind === 'pglite' ? 1 : 2,
+    }),
+    // Sixteen reviewers asking at once cost one queue scan and one commit, not sixteen.
+    claims: createBatcher<ClaimRequest, CaseState | undefined>({
+      write: (items) => claimCases(opts.db, items),
+      maxBatch: 32,
       concurrency: opts.db.kind === 'pglite' ? 1 : 2,
     }),
     verdicts: await createVerdictHub(opts.db),
@@ -152,6 +158,7 @@ export async function startServer(
         await closed;
         clearTimeout(force);
         await ctx.intake.drain();
+        await ctx.claims.drain();
         await db.close();
       },
     };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { claimCases } from '../src/queue/index.js';
 import { comparePriority, priority } from '../src/queue/priority.js';
 import { runTasksOnce } from '../src/scheduler/index.js';
 import { TASKS } from '../src/scheduler/tasks.js';
@@ -81,6 +82,70 @@ describe('the claim order', () => {
       expect((await decide(reviewer, card.body.case.id)).status).toBe(201);
     }
     expect(claimed).toEqual(expected);
+  });
+  it('gives claims that arrive together what they would get one after another', async () => {
+    const [a, b, c, d] = [
+      await s.key('reviewer'),
+      await s.key('reviewer'),
+      await s.key('reviewer'),
+      await s.key('reviewer'),
+    ];
+    const billing = [];
+    for (let i = 0; i < 5; i++) {
+      billing.push((await send('billing')).case_id);
+      clock.advance(1000);
+    }
+    // The most urgent case needs two blind reviews, and A has given one.
+    const fraud = (await send('fraud')).case_id;
+    expect((await next(a)).body.case.id).toBe(fraud);
+    expect((await decide(a, fraud, { action: 'approve' })).status).toBe(201);
+    const lead = await s.key('lead');
+    const assigned = await s.api('POST', `/v1/cases/${billing[4]}/assign`, {
+      key: lead,
+      body: { key_id: await keyId(b) },
+    });
+    expect(assigned.status).toBe(204);
+
+    const [ka, kb, kc, kd] = [await keyId(a), await keyId(b), await keyId(c), await keyId(d)];
+    const { rows: groups } = await s.ctx.db.query<{ group_name: string; tenant_id: string }>(
+      `select distinct group_name, tenant_id from cases where id = any($1)`,
+      [[...billing, fraud]],
+    );
+    expect(groups).toHaveLength(1);
+    const now = clock.now();
+    const claim = (keyId: string) => ({
+      tenantId: groups[0]!.tenant_id,
+      keyId,
+      now,
+      leaseUntil: new Date(now.getTime() + 60_000),
+      groups: [{ name: groups[0]!.group_name, skills: [] }],
+    });
+    // A asks twice: its second claim goes in a statement of its own.
+    const got = (await claimCases(s.ctx.db, [claim(ka), claim(kb), claim(kc), claim(ka), claim(kd)])).map(
+      (x) => x?.id,
+    );
+    expect(new Set(got).size).toBe(5);
+    // One after another: A passes over the case it reviewed, B takes the case assigned to it,
+    // C the blind review; A (again) and D the next billing cases in deadline order.
+    expect(got[1]).toBe(billing[4]);
+    expect(got[2]).toBe(fraud);
+    expect(new Set([got[0], got[3], got[4]])).toEqual(new Set(billing.slice(0, 3)));
+    const { rows } = await s.ctx.db.query<{ case_id: string; actor: string; lease: string }>(
+      `select case_id, actor, body->>'lease_expires_at' as lease from audit_entries
+       where kind = 'case.claimed' and case_id = any($1) and actor = any($2)`,
+      [got, [kb, kc, kd, ka]],
+    );
+    const held = await s.ctx.db.query<{ id: string; claimed_by: string; status: string }>(
+      `select id, claimed_by, status from cases where id = any($1)`,
+      [got],
+    );
+    for (const h of held.rows) {
+      expect(h.status).toBe('claimed');
+      expect(rows.filter((r) => r.case_id === h.id && r.actor === h.claimed_by)).toEqual([
+        { case_id: h.id, actor: h.claimed_by, lease: new Date(now.getTime() + 60_000).toISOString() },
+      ]);
+    }
+    expect(held.rows.find((h) => h.id === fraud)!.claimed_by).toBe(kc);
   });
 });
 

@@ -5,7 +5,14 @@ import type { Principal } from '../keys/index.js';
 import { loadCard, type CaseCard } from './card/card.js';
 import { queueConfigOf } from './config-of.js';
 import { principalGroups } from './groups/membership.js';
-import { claimCase, countHeldByGroup, reopenExpired } from './queries.js';
+import {
+  claimCase,
+  claimCaseBatch,
+  countHeldByGroup,
+  reopenExpired,
+  type CaseState,
+  type ClaimRequest,
+} from './queries.js';
 
 export type { CaseCard } from './card/card.js';
 
@@ -29,7 +36,7 @@ export async function claimNextCase(ctx: Ctx, by: Principal): Promise<CaseCard |
   const underCap = groups.filter(
     (g) => g.max_claims_per_reviewer === undefined || (held.get(g.name) ?? 0) < g.max_claims_per_reviewer,
   );
-  const claimed = await claimCase(ctx.db, {
+  const claimed = await ctx.claims.submit({
     tenantId: by.tenantId,
     keyId: by.keyId,
     now,
@@ -48,4 +55,36 @@ export async function claimNextCase(ctx: Ctx, by: Principal): Promise<CaseCard |
 /** Returns cases whose lease ran out to the queue (at most 500 a call), audited; returns how many. */
 export function expireLeases(q: Queryable, now: Date, tenantId?: string): Promise<number> {
   return reopenExpired(q, now, 500, tenantId);
+}
+
+/**
+ * Claims for many reviewers at once (`ctx.claims` gathers the claims that arrive while one is in
+ * flight): requests that share a tenant and groups go in one `BATCH_CLAIM_SQL` statement, a key at
+ * most once per statement. Each gets the case it would have got claiming alone, one after another
+ * in arrival order. A request left empty by a statement that did claim something (the locked
+ * cases ran out for it, or another claimer held the rest) is claimed again alone, so a batch never
+ * reports an empty queue that a lone claim would not.
+ */
+export async function claimCases(q: Queryable, reqs: ClaimRequest[]): Promise<(CaseState | undefined)[]> {
+  if (reqs.length === 1) return [await claimCase(q, reqs[0]!)];
+  const statements: { sig: string; keys: Set<string>; at: number[] }[] = [];
+  reqs.forEach((r, i) => {
+    const sig = JSON.stringify([r.tenantId, r.groups]);
+    let st = statements.find((s) => s.sig === sig && !s.keys.has(r.keyId));
+    if (!st) statements.push((st = { sig, keys: new Set(), at: [] }));
+    st.keys.add(r.keyId);
+    st.at.push(i);
+  });
+  const results: (CaseState | undefined)[] = new Array(reqs.length);
+  await Promise.all(
+    statements.map(async (st) => {
+      const mine = st.at.map((i) => reqs[i]!);
+      const got = mine.length === 1 ? [await claimCase(q, mine[0]!)] : await claimCaseBatch(q, mine);
+      const anyClaimed = got.some((c) => c !== undefined);
+      for (const [j, i] of st.at.entries()) {
+        results[i] = got[j] ?? (anyClaimed && mine.length > 1 ? await claimCase(q, mine[j]!) : undefined);
+      }
+    }),
+  );
+  return results;
 }

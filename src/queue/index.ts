@@ -1,4 +1,4 @@
-export { claimNextCase, expireLeases, type CaseCard } from './claim.js';
+export { claimCases, claimNextCase, expireLeases, type CaseCard } from './claim.js';
 export { compileQueue, defaultGroup, type Group, type QueueConfig } from './compile.js';
 export { queueConfigOf } from './config-of.js';
 export {
@@ -13,4 +13,4 @@ export { bothClocks, caseClock } from './clock/clock.js';
 export { requireHeld } from './held.js';
 export { lockCase } from './lease.js';
 export { requireGroup } from './groups/membership.js';
-export { insertClockEvents, type CaseState } from './queries.js';
+export { insertClockEvents, type CaseState, type ClaimRequest } from './queries.js';

@@ -169,17 +169,17 @@ export const CLAIM_SQL = `with assigned as (
     from claimed) e`)})
   select ${CASE_STATE} from claimed`;
 
+/** One reviewer's claim: the groups (with the skills the key has in each) it may take cases from. */
+export interface ClaimRequest {
+  tenantId: string;
+  keyId: string;
+  now: Date;
+  leaseUntil: Date;
+  groups: { name: string; skills: readonly string[] }[];
+}
+
 /** Runs `CLAIM_SQL`: the claimed case, or undefined when none is free for the key. */
-export async function claimCase(
-  q: Queryable,
-  p: {
-    tenantId: string;
-    keyId: string;
-    now: Date;
-    leaseUntil: Date;
-    groups: { name: string; skills: readonly string[] }[];
-  },
-): Promise<CaseState | undefined> {
+export async function claimCase(q: Queryable, p: ClaimRequest): Promise<CaseState | undefined> {
   const { rows } = await q.query<CaseState>(CLAIM_SQL, [
     p.tenantId,
     p.keyId,
@@ -189,6 +189,80 @@ export async function claimCase(
     p.leaseUntil.toISOString(),
   ]);
   return rows[0];
+}
+
+/**
+ * `CLAIM_SQL` for several keys of one tenant that work the same groups with the same skills, in one
+ * statement: one scan of each group's queue order, one commit, one audit insert. Each key first
+ * gets a case assigned to it. The others, in request order, each take the most urgent of the
+ * locked free cases that no earlier key took and that it may review (not a blind review it already
+ * gave): what they would get claiming one after another. A key that finds none among them gets
+ * nothing here; the caller claims for it alone.
+ * Parameters: tenant, groups as JSON `[{name, skills}]`, requests as JSON `[{key, ord, at, lease}]`
+ * (no key twice; `lease` as ISO text, for the audit body), how many requests.
+ */
+export const BATCH_CLAIM_SQL = `with recursive req as (
+    select key, ord, at, lease from jsonb_to_recordset($3::jsonb) as r(key text, ord int, at timestamptz, lease text)),
+  assigned as (
+    select r.key, p.id from req r cross join lateral (
+      select x.id from cases x where x.tenant_id = $1 and x.assigned_to = r.key and x.status = 'open'
+      order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) p),
+  unassigned as (
+    select key, row_number() over (order by ord) as rn from req where key not in (select key from assigned)),
+  candidates as (
+    select id, reviewers_required, row_number() over (order by queue_rank, due_at, id) as rn from (
+      select h.* from jsonb_to_recordset($2::jsonb) as g(name text, skills text[]) cross join lateral (
+        select x.id, x.queue_rank, x.due_at, x.reviewers_required from cases x
+        where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
+          and ${HAS_SKILLS}
+        order by x.queue_rank, x.due_at, x.id limit $4 for update skip locked) h
+      order by h.queue_rank, h.due_at, h.id limit $4) s),
+  reviewed as (
+    select v.case_id, v.reviewer_key_id from case_reviews v
+    where v.tenant_id = $1 and v.case_id in (select id from candidates where reviewers_required > 1)),
+  -- Key by key in request order, as claims one after another would go.
+  taken (rn, key, id, used) as (
+    select 0::bigint, null::text, null::text, '{}'::text[]
+    union all
+    select u.rn, u.key, p.id, t.used || array_remove(array[p.id], null)
+    from taken t join unassigned u on u.rn = t.rn + 1
+    left join lateral (
+      select c.id from candidates c
+      where c.id <> all(t.used)
+        and not exists (select 1 from reviewed v where v.case_id = c.id and v.reviewer_key_id = u.key)
+      order by c.rn limit 1) p on true),
+  picks as (select key, id from assigned union all select key, id from taken where id is not null),
+  claimed as (
+    update cases c set status = 'claimed', claimed_by = p.key, claimed_at = r.at,
+      lease_expires_at = r.lease::timestamptz, first_action_at = coalesce(c.first_action_at, r.at)
+    from picks p join req r using (key) where c.tenant_id = $1 and c.id = p.id
+    returning c.*, r.lease),
+  logged as (${appendAuditFrom(`(select tenant_id, 'case.claimed' as kind, transaction_id, id as case_id,
+      claimed_by as actor, claimed_at as at,
+      jsonb_build_object('group', group_name, 'level', level, 'lease_expires_at', lease) as body
+    from claimed) e`)})
+  select ${CASE_STATE} from claimed`;
+
+/**
+ * Runs `BATCH_CLAIM_SQL` for requests of one tenant with the same groups, no key twice: each
+ * request's case, or undefined.
+ */
+export async function claimCaseBatch(q: Queryable, reqs: ClaimRequest[]): Promise<(CaseState | undefined)[]> {
+  const { rows } = await q.query<CaseState>(BATCH_CLAIM_SQL, [
+    reqs[0]!.tenantId,
+    JSON.stringify(reqs[0]!.groups),
+    JSON.stringify(
+      reqs.map((r, ord) => ({
+        key: r.keyId,
+        ord,
+        at: r.now.toISOString(),
+        lease: r.leaseUntil.toISOString(),
+      })),
+    ),
+    reqs.length,
+  ]);
+  const byKey = new Map(rows.map((r) => [r.claimed_by, r]));
+  return reqs.map((r) => byKey.get(r.keyId));
 }
 
 /**
