@@ -22,6 +22,8 @@ import { insertIntakes, type TransactionRow } from '../src/intake/queries.js';
 import { createKey, ensureTenant, type Principal } from '../src/keys/index.js';
 import { claimNextCase, openCase, queueConfigOf } from '../src/queue/index.js';
 import { CLAIM_SQL } from '../src/queue/queries.js';
+import { queueVacuumTask } from '../src/queue/upkeep.js';
+import { startScheduler } from '../src/scheduler/index.js';
 import { createCtx } from '../src/server.js';
 import { closedLoop, fmt, withDatabase, type LoadResult } from './lib.js';
 
@@ -299,6 +301,8 @@ await withDatabase('claim', async (url) => {
       const k = await createKey(ctx, admin, { roles: ['reviewer'] });
       reviewers.push({ keyId: k.id, tenantId: TENANT, roles: ['reviewer'] });
     }
+    // The server's queue upkeep runs as it would beside the claims (the other tasks do not touch them).
+    const upkeep = startScheduler(ctx, [queueVacuumTask]);
     console.log(
       `bench:claim — ${SECONDS}s per run, closed loop, intake adding 200 cases/s throughout; machine shared, figures indicative`,
     );
@@ -332,6 +336,7 @@ await withDatabase('claim', async (url) => {
     const rates = long.perBucket!;
     sustained = `gatehouse core at ${SIZES.at(-1)} open cases, 16 reviewers, ${SUSTAINED_SECONDS} s while intake runs: claims/s per 5 s ${rates.map((r) => r.toFixed(0)).join(' → ')}; last/first ${(rates.at(-1)! / rates[0]!).toFixed(2)}`;
     console.log(sustained);
+    await upkeep.stop();
     await ctx.verdicts.close();
     let theirs: Row[] = [];
     try {

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimCases } from '../src/queue/index.js';
 import { comparePriority, priority } from '../src/queue/priority.js';
+import { queueNeedsVacuum, queueVacuumTask } from '../src/queue/upkeep.js';
 import { runTasksOnce } from '../src/scheduler/index.js';
 import { TASKS } from '../src/scheduler/tasks.js';
 import { makeTransaction } from './helpers/factories.js';
 import { fakeClock, usePolicy } from './helpers/queue.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { STORE } from './helpers/store.js';
 
 const POLICY = readFileSync(new URL('./helpers/queue-policy.yaml', import.meta.url), 'utf8');
 const SIGNED = { confirm_facts: true, write_rationale: true };
@@ -273,5 +275,48 @@ describe('groups, caps and assignment', () => {
     expect((await assign({ key_id: await keyId(b) })).status).toBe(204);
     expect((await next(a)).body.case.id).toBe(later.case_id);
     expect((await next(b)).body.case).toMatchObject({ id: urgent.case_id, assigned_to: await keyId(b) });
+  });
+});
+
+describe.runIf(STORE === 'postgres')('queue upkeep on the server store', () => {
+  it('vacuums cases once claims and decisions have left enough dead rows, and not before', async () => {
+    expect([queueNeedsVacuum(4_999, 10_000), queueNeedsVacuum(5_000, 10_000)]).toEqual([false, true]);
+    expect([queueNeedsVacuum(9_999, 1e6), queueNeedsVacuum(10_000, 1e6)]).toEqual([false, true]);
+    const vacuums = async () =>
+      (
+        await s.ctx.db.query<{ n: number }>(
+          `select vacuum_count::int as n from pg_stat_user_tables where relid = 'cases'::regclass`,
+        )
+      ).rows[0]!.n;
+    await s.ctx.db.query('vacuum cases');
+    const before = await vacuums();
+    await queueVacuumTask.run(s.ctx);
+    expect(await vacuums()).toBe(before);
+
+    // 3,000 cases claimed and closed: 6,000 dead rows, in the statistics at once.
+    await s.ctx.db.transaction(async (tx) => {
+      await tx.query('select pg_stat_force_next_flush()');
+      await tx.query(
+        `with t as (
+           insert into transactions (tenant_id, id, verdict, risk_class, action, prompt, redacted_prompt, output,
+             redacted_output, gates, policy_version, created_at, case_id)
+           select 'default', 'vt-' || g, 'held', 'high', 'review', '[]', '[]', 'x', 'x', '[]', 'test', now(), 'vc-' || g
+           from generate_series(1, 3000) g
+           returning tenant_id, id, case_id)
+         insert into cases (tenant_id, id, transaction_id, status, level, risk_class, risk_rank, sla_minutes,
+           created_at, entered_at, stage_entered_at, due_at, original_due_at, group_name)
+         select tenant_id, case_id, id, 'open', 1, 'high', 1, 30, now(), now(), now(), now(), now(), 'l1' from t`,
+      );
+    });
+    for (const status of ['claimed', 'closed']) {
+      await s.ctx.db.transaction(async (tx) => {
+        await tx.query('select pg_stat_force_next_flush()');
+        await tx.query(`update cases set status = $1 where id like 'vc-%'`, [status]);
+      });
+    }
+    await queueVacuumTask.run(s.ctx);
+    expect(await vacuums()).toBe(before + 1);
+    await queueVacuumTask.run(s.ctx);
+    expect(await vacuums()).toBe(before + 1);
   });
 });
