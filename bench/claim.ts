@@ -21,7 +21,7 @@ import { recordDecision } from '../src/decisions/index.js';
 import { insertIntakes, type TransactionRow } from '../src/intake/queries.js';
 import { createKey, ensureTenant, type Principal } from '../src/keys/index.js';
 import { claimNextCase, openCase, queueConfigOf } from '../src/queue/index.js';
-import { CLAIM_SQL } from '../src/queue/queries.js';
+import { BATCH_CLAIM_SQL, CLAIM_SQL } from '../src/queue/queries.js';
 import { queueVacuumTask } from '../src/queue/upkeep.js';
 import { startScheduler } from '../src/scheduler/index.js';
 import { createCtx } from '../src/server.js';
@@ -231,25 +231,32 @@ async function corePath(
   };
 }
 
+/** EXPLAIN (ANALYZE) of the lone claim and of a group claim for 8 reviewers, rolled back. */
 async function explainClaim(url: string): Promise<string> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  try {
+  const explain = async (sql: string, params: unknown[]) => {
     await c.query('begin');
-    const now = new Date();
     const { rows } = await c.query(
-      `explain (analyze, buffers, costs off, timing off, summary off) ${CLAIM_SQL}`,
-      [
-        TENANT,
-        'explain',
-        now,
-        new Date(now.getTime() + 300_000),
-        JSON.stringify([{ name: 'l1', skills: [] }]),
-        'explain',
-      ],
+      `explain (analyze, buffers, costs off, timing off, summary off) ${sql}`,
+      params,
     );
     await c.query('rollback');
     return rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+  };
+  try {
+    const now = new Date();
+    const lease = new Date(now.getTime() + 300_000);
+    const groups = JSON.stringify([{ name: 'l1', skills: [] }]);
+    const lone = await explain(CLAIM_SQL, [TENANT, 'explain', now, lease, groups, lease.toISOString()]);
+    const reqs = Array.from({ length: 8 }, (_, ord) => ({
+      key: `explain-${ord}`,
+      ord,
+      at: now.toISOString(),
+      lease: lease.toISOString(),
+    }));
+    const batch = await explain(BATCH_CLAIM_SQL, [TENANT, groups, JSON.stringify(reqs), reqs.length]);
+    return `${lone}\n\nthe group claim for 8 reviewers (BATCH_CLAIM_SQL):\n${batch}`;
   } finally {
     await c.end();
   }
@@ -350,6 +357,10 @@ await withDatabase('claim', async (url) => {
     sustained = `gatehouse core at ${SIZES.at(-1)} open cases, 16 reviewers, ${SUSTAINED_SECONDS} s while intake runs: claims/s per 5 s ${rates.map((r) => r.toFixed(0)).join(' → ')}; last/first ${(rates.at(-1)! / rates[0]!).toFixed(2)}`;
     console.log(sustained);
     await upkeep.stop();
+    const { rows: vac } = await ctx.db.query<{ n: number }>(
+      `select vacuum_count::int as n from pg_stat_user_tables where relid = 'cases'::regclass`,
+    );
+    sustained += `\nqueue upkeep vacuumed cases ${vac[0]!.n} times during the Gatehouse runs`;
     await ctx.verdicts.close();
     let theirs: Row[] = [];
     try {
@@ -360,7 +371,7 @@ await withDatabase('claim', async (url) => {
     console.log('\nsummary (ratios against the peer at the same size and concurrency):');
     for (const r of [...ours, ...theirs]) console.log(line(r, theirs));
     console.log(`\n${sustained}`);
-    console.log(`\nEXPLAIN (ANALYZE) of the claim at ${SIZES.at(-1)} open cases:\n${plan}`);
+    console.log(`\nEXPLAIN (ANALYZE) of the lone claim (CLAIM_SQL) at ${SIZES.at(-1)} open cases:\n${plan}`);
   } finally {
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });
