@@ -142,28 +142,29 @@ const HAS_SKILLS = `(x.required_skills = '{}' or x.required_skills <@ g.skills)`
  * Claims the key's next case and logs the claim, in one statement: the most urgent open case
  * assigned to the key, else the most urgent free case of the groups `$5` whose required skills the
  * key has there (one index scan per group on cases_queue_order, stopping at the first such row
- * nobody holds: SKIP LOCKED). One statement means
- * one round trip and one commit per claim, with its audit entry in the same transaction.
+ * nobody holds: SKIP LOCKED). The group scan runs only when no assigned case was found (`limit 1`
+ * over `union all`), and one UPDATE serves both: a second UPDATE node on `cases` cost ~10 % of a
+ * lone claim in executor start-up. One statement means one round trip and one commit per claim,
+ * with its audit entry in the same transaction.
  * Parameters: tenant, key, now, lease end, groups as JSON `[{name, skills}]`, lease end as ISO text
  * (for the audit body).
  */
-export const CLAIM_SQL = `with assigned as (
+export const CLAIM_SQL = `with claimed as (
     update cases c set ${CLAIM_SET}
     where c.tenant_id = $1 and c.id = (
-      select x.id from cases x where x.tenant_id = $1 and x.assigned_to = $2 and x.status = 'open'
-      order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked)
+      select id from (
+        select x.id from cases x where x.tenant_id = $1 and x.assigned_to = $2 and x.status = 'open'
+        order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) assigned
+      union all
+      select id from (
+        select h.id from jsonb_to_recordset($5::jsonb) as g(name text, skills text[]) cross join lateral (
+          select x.id, x.queue_rank, x.due_at from cases x
+          where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
+            and ${HAS_SKILLS} and ${NOT_REVIEWED}
+          order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) h
+        order by h.queue_rank, h.due_at, h.id limit 1) grouped
+      limit 1)
     returning c.*),
-  grouped as (
-    update cases c set ${CLAIM_SET}
-    where c.tenant_id = $1 and not exists (select 1 from assigned) and c.id = (
-      select h.id from jsonb_to_recordset($5::jsonb) as g(name text, skills text[]) cross join lateral (
-        select x.id, x.queue_rank, x.due_at from cases x
-        where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
-          and ${HAS_SKILLS} and ${NOT_REVIEWED}
-        order by x.queue_rank, x.due_at, x.id limit 1 for update skip locked) h
-      order by h.queue_rank, h.due_at, h.id limit 1)
-    returning c.*),
-  claimed as (select * from assigned union all select * from grouped),
   logged as (${appendAuditFrom(`(select tenant_id, 'case.claimed' as kind, transaction_id, id as case_id, $2 as actor,
       $3::timestamptz as at, jsonb_build_object('group', group_name, 'level', level, 'lease_expires_at', $6::text) as body
     from claimed) e`)})
