@@ -28,8 +28,10 @@ export async function claimNextCase(ctx: Ctx, by: Principal): Promise<CaseCard |
   const now = ctx.clock();
   const leaseUntil = new Date(now.getTime() + ctx.config.leaseSeconds * 1000);
   const config = queueConfigOf(ctx.policy());
-  await expireLeases(ctx.db, now, by.tenantId);
-  const groups = await principalGroups(ctx.db, config, by);
+  const [, groups] = await Promise.all([
+    expireLeases(ctx.db, now, by.tenantId),
+    principalGroups(ctx.db, config, by),
+  ]);
   // Only capped groups need the count; most policies cap none or few.
   const capped = groups.some((g) => g.max_claims_per_reviewer !== undefined);
   const held = capped ? await countHeldByGroup(ctx.db, by.tenantId, by.keyId) : new Map<string, number>();

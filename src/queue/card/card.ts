@@ -74,9 +74,15 @@ export async function loadCard(
   c: CaseState,
   now: Date,
 ): Promise<CaseCard> {
-  const t = await findCardTransaction(q, by.tenantId, c.transaction_id);
-  const clock = caseClock(config, c, await listClockEvents(q, by.tenantId, c.id), now);
-  const reviews = c.reviewers_required > 1 ? await listReviews(q, by.tenantId, c.id) : [];
+  // Independent reads go out together: on the server store each takes its own pooled connection,
+  // so the card costs two round trips, not five (the history needs the transaction's workflow).
+  const [t, events, reviews, templates] = await Promise.all([
+    findCardTransaction(q, by.tenantId, c.transaction_id),
+    listClockEvents(q, by.tenantId, c.id),
+    c.reviewers_required > 1 ? listReviews(q, by.tenantId, c.id) : [],
+    listTemplates(q, by.tenantId),
+  ]);
+  const clock = caseClock(config, c, events, now);
   const past = await listPastDecisions(q, {
     tenantId: by.tenantId,
     caseId: c.id,
@@ -128,7 +134,7 @@ export async function loadCard(
       decided_at: iso(p.decided_at)!,
       similarity: Math.round(p.similarity * 1000) / 1000,
     })),
-    templates: await listTemplates(q, by.tenantId),
+    templates,
     reviews:
       c.reviewers_required > 1 && reviews.length >= c.reviewers_required
         ? reviews.map((r) => ({ ...r, reviewed_at: iso(r.reviewed_at)! }))
