@@ -62,29 +62,34 @@ export function expireLeases(q: Queryable, now: Date, tenantId?: string): Promis
 /**
  * Claims for many reviewers at once (`ctx.claims` gathers the claims that arrive while one is in
  * flight): requests that share a tenant and groups go in one `BATCH_CLAIM_SQL` statement, a key at
- * most once per statement. Each gets the case it would have got claiming alone, one after another
- * in arrival order. A request left empty by a statement that did claim something (the locked
- * cases ran out for it, or another claimer held the rest) is claimed again alone, so a batch never
- * reports an empty queue that a lone claim would not.
+ * most once per statement; a key's second request goes in the next statement, after the first.
+ * Each gets the case it would have got claiming alone, one after another in arrival order.
+ * A request left empty by a statement that did claim something (the locked cases ran out for it,
+ * or another claimer held the rest) is claimed again alone, so a batch never reports an empty
+ * queue that a lone claim would not.
  */
 export async function claimCases(q: Queryable, reqs: ClaimRequest[]): Promise<(CaseState | undefined)[]> {
-  if (reqs.length === 1) return [await claimCase(q, reqs[0]!)];
-  const statements: { sig: string; keys: Set<string>; at: number[] }[] = [];
+  // Per tenant and groups, the statements in order; each holds a key at most once.
+  const chains = new Map<string, { keys: Set<string>; at: number[] }[]>();
   reqs.forEach((r, i) => {
     const sig = JSON.stringify([r.tenantId, r.groups]);
-    let st = statements.find((s) => s.sig === sig && !s.keys.has(r.keyId));
-    if (!st) statements.push((st = { sig, keys: new Set(), at: [] }));
+    const chain = chains.get(sig) ?? [];
+    chains.set(sig, chain);
+    let st = chain.find((s) => !s.keys.has(r.keyId));
+    if (!st) chain.push((st = { keys: new Set(), at: [] }));
     st.keys.add(r.keyId);
     st.at.push(i);
   });
   const results: (CaseState | undefined)[] = new Array(reqs.length);
   await Promise.all(
-    statements.map(async (st) => {
-      const mine = st.at.map((i) => reqs[i]!);
-      const got = mine.length === 1 ? [await claimCase(q, mine[0]!)] : await claimCaseBatch(q, mine);
-      const anyClaimed = got.some((c) => c !== undefined);
-      for (const [j, i] of st.at.entries()) {
-        results[i] = got[j] ?? (anyClaimed && mine.length > 1 ? await claimCase(q, mine[j]!) : undefined);
+    [...chains.values()].map(async (chain) => {
+      for (const st of chain) {
+        const mine = st.at.map((i) => reqs[i]!);
+        const got = mine.length === 1 ? [await claimCase(q, mine[0]!)] : await claimCaseBatch(q, mine);
+        const anyClaimed = got.some((c) => c !== undefined);
+        for (const [j, i] of st.at.entries()) {
+          results[i] = got[j] ?? (anyClaimed ? await claimCase(q, mine[j]!) : undefined);
+        }
       }
     }),
   );
