@@ -21,7 +21,7 @@ import { recordDecision } from '../src/decisions/index.js';
 import { insertIntakes, type TransactionRow } from '../src/intake/queries.js';
 import { createKey, ensureTenant, type Principal } from '../src/keys/index.js';
 import { claimNextCase, openCase, queueConfigOf } from '../src/queue/index.js';
-import { BATCH_CLAIM_SQL, CLAIM_SQL } from '../src/queue/queries.js';
+import { batchClaimSql, CLAIM_SQL } from '../src/queue/queries.js';
 import { queueVacuumTask } from '../src/queue/upkeep.js';
 import { startScheduler } from '../src/scheduler/index.js';
 import { createCtx } from '../src/server.js';
@@ -255,8 +255,8 @@ async function explainClaim(url: string): Promise<string> {
       at: now.toISOString(),
       lease: lease.toISOString(),
     }));
-    const batch = await explain(BATCH_CLAIM_SQL, [TENANT, groups, JSON.stringify(reqs), reqs.length]);
-    return `${lone}\n\nthe group claim for 8 reviewers (BATCH_CLAIM_SQL):\n${batch}`;
+    const batch = await explain(batchClaimSql(reqs.length), [TENANT, groups, JSON.stringify(reqs)]);
+    return `${lone}\n\nthe group claim for 8 reviewers (batchClaimSql):\n${batch}`;
   } finally {
     await c.end();
   }

@@ -61,7 +61,7 @@ export function expireLeases(q: Queryable, now: Date, tenantId?: string): Promis
 
 /**
  * Claims for many reviewers at once (`ctx.claims` gathers the claims that arrive while one is in
- * flight): requests that share a tenant and groups go in one `BATCH_CLAIM_SQL` statement, a key at
+ * flight): requests that share a tenant and groups go in one `batchClaimSql` statement, a key at
  * most once per statement; a key's second request goes in the next statement, after the first.
  * Each gets the case it would have got claiming alone, one after another in arrival order.
  * A request left empty by a statement that did claim something (the locked cases ran out for it,

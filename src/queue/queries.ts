@@ -200,9 +200,14 @@ export async function claimCase(q: Queryable, p: ClaimRequest): Promise<CaseStat
  * gave): what they would get claiming one after another. A key that finds none among them gets
  * nothing here; the caller claims for it alone.
  * Parameters: tenant, groups as JSON `[{name, skills}]`, requests as JSON `[{key, ord, at, lease}]`
- * (no key twice; `lease` as ISO text, for the audit body), how many requests.
+ * (no key twice; `lease` as ISO text, for the audit body).
+ *
+ * The number of requests `n` is written into the text, not passed: with `LIMIT $4` the generic plan
+ * guesses a tenth of the table and scans it (1.2 s on 300 k open cases), so PostgreSQL re-planned
+ * every execution (~2 ms of CPU on a statement that runs in ~1 ms). One text per batch size (at most
+ * `maxBatch`, 32, prepared per connection) keeps a cached plan that uses the index.
  */
-export const BATCH_CLAIM_SQL = `with recursive req as (
+export const batchClaimSql = (n: number) => `with recursive req as (
     select key, ord, at, lease from jsonb_to_recordset($3::jsonb) as r(key text, ord int, at timestamptz, lease text)),
   assigned as (
     select r.key, p.id from req r cross join lateral (
@@ -216,8 +221,8 @@ export const BATCH_CLAIM_SQL = `with recursive req as (
         select x.id, x.queue_rank, x.due_at, x.reviewers_required from cases x
         where x.tenant_id = $1 and x.group_name = g.name and x.status = 'open' and x.assigned_to is null
           and ${HAS_SKILLS}
-        order by x.queue_rank, x.due_at, x.id limit $4 for update skip locked) h
-      order by h.queue_rank, h.due_at, h.id limit $4) s),
+        order by x.queue_rank, x.due_at, x.id limit ${n} for update skip locked) h
+      order by h.queue_rank, h.due_at, h.id limit ${n}) s),
   reviewed as (
     select v.case_id, v.reviewer_key_id from case_reviews v
     where v.tenant_id = $1 and v.case_id in (select id from candidates where reviewers_required > 1)),
@@ -245,11 +250,11 @@ export const BATCH_CLAIM_SQL = `with recursive req as (
   select ${CASE_STATE} from claimed`;
 
 /**
- * Runs `BATCH_CLAIM_SQL` for requests of one tenant with the same groups, no key twice: each
+ * Runs `batchClaimSql` for requests of one tenant with the same groups, no key twice: each
  * request's case, or undefined.
  */
 export async function claimCaseBatch(q: Queryable, reqs: ClaimRequest[]): Promise<(CaseState | undefined)[]> {
-  const { rows } = await q.query<CaseState>(BATCH_CLAIM_SQL, [
+  const { rows } = await q.query<CaseState>(batchClaimSql(reqs.length), [
     reqs[0]!.tenantId,
     JSON.stringify(reqs[0]!.groups),
     JSON.stringify(
@@ -260,7 +265,6 @@ export async function claimCaseBatch(q: Queryable, reqs: ClaimRequest[]): Promis
         lease: r.leaseUntil.toISOString(),
       })),
     ),
-    reqs.length,
   ]);
   const byKey = new Map(rows.map((r) => [r.claimed_by, r]));
   return reqs.map((r) => byKey.get(r.keyId));
