@@ -67,9 +67,14 @@ async function seed(ctx: Ctx, size: number): Promise<void> {
      from t`,
     [TENANT, missing, Date.now()],
   );
-  // As autovacuum would have by now on a live deployment: fresh statistics for every table.
-  await ctx.db.query('analyze');
+  // As autovacuum would have by now on a live deployment: the rows vacuumed (all-visible, so the
+  // queue upkeep's vacuums during a run visit only the pages claims changed, not a million fresh
+  // rows) and fresh statistics for every table.
+  await ctx.db.query('vacuum (analyze)');
+  seedVacuums++;
 }
+// The seed's own vacuums, left out of the count of the queue upkeep's.
+let seedVacuums = 0;
 
 /**
  * A queue that has been running: 5,000 decided cases of the same rule, so cards read real history
@@ -368,7 +373,7 @@ await withDatabase('claim', async (url) => {
     const { rows: vac } = await ctx.db.query<{ n: number }>(
       `select vacuum_count::int as n from pg_stat_user_tables where relid = 'cases'::regclass`,
     );
-    sustained += `\nqueue upkeep vacuumed cases ${vac[0]!.n} times during the Gatehouse runs`;
+    sustained += `\nqueue upkeep vacuumed cases ${vac[0]!.n - seedVacuums} times during the Gatehouse runs`;
     await ctx.verdicts.close();
     let theirs: Row[] = [];
     try {
