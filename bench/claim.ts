@@ -25,7 +25,15 @@ import { batchClaimSql, CLAIM_SQL } from '../src/queue/queries.js';
 import { queueVacuumTask } from '../src/queue/upkeep.js';
 import { startScheduler } from '../src/scheduler/index.js';
 import { createCtx } from '../src/server.js';
-import { closedLoop, fmt, measureWal, percentile, withDatabase, type LoadResult, type WalCost } from './lib.js';
+import {
+  closedLoop,
+  fmt,
+  measureWal,
+  percentile,
+  withDatabase,
+  type LoadResult,
+  type WalCost,
+} from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
@@ -358,7 +366,11 @@ await withDatabase('claim', async (url) => {
         // Where the time goes: the WAL one claim + completion costs, with nothing else writing.
         await seed(ctx, size);
         const clients = CLIENTS.at(-1)!;
-        const r = await measureWal(ctx.db, () => corePath(ctx, reviewers, clients), (r) => r.total);
+        const r = await measureWal(
+          ctx.db,
+          () => corePath(ctx, reviewers, clients),
+          (r) => r.total,
+        );
         wal.push({ who: 'gatehouse core', size, clients, ...r });
       }
     }

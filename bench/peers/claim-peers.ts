@@ -121,7 +121,11 @@ async function graphileWorker(size: number): Promise<void> {
   }
   if (size === SIZES[0]) {
     const clients = Math.max(...CLIENTS);
-    const r = await measureWal(reader, () => once(clients, false), (r) => r.total);
+    const r = await measureWal(
+      reader,
+      () => once(clients, false),
+      (r) => r.total,
+    );
     console.log(JSON.stringify({ peer: 'graphile-worker', size, clients, ...r }));
   }
   await utils.release();
