@@ -22,7 +22,7 @@ import { insertIntakes, type TransactionRow } from '../src/intake/queries.js';
 import { createKey, ensureTenant, type Principal } from '../src/keys/index.js';
 import { claimNextCase, openCase, queueConfigOf } from '../src/queue/index.js';
 import { batchClaimSql, CLAIM_SQL } from '../src/queue/queries.js';
-import { queueVacuumTask } from '../src/queue/upkeep.js';
+import { queueUpkeepTask } from '../src/queue/upkeep.js';
 import { startScheduler } from '../src/scheduler/index.js';
 import { createCtx } from '../src/server.js';
 import {
@@ -335,7 +335,7 @@ await withDatabase('claim', async (url) => {
       reviewers.push({ keyId: k.id, tenantId: TENANT, roles: ['reviewer'] });
     }
     // The server's queue upkeep runs as it would beside the claims (the other tasks do not touch them).
-    const upkeep = startScheduler(ctx, [queueVacuumTask]);
+    const upkeep = startScheduler(ctx, [queueUpkeepTask]);
     console.log(
       `bench:claim — ${SECONDS}s per run, closed loop, intake adding 200 cases/s throughout; machine shared, figures indicative`,
     );

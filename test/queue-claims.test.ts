@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimCases } from '../src/queue/index.js';
 import { comparePriority, priority } from '../src/queue/priority.js';
-import { queueNeedsVacuum, queueVacuumTask } from '../src/queue/upkeep.js';
+import { needsAnalyze, queueNeedsVacuum, queueUpkeepTask } from '../src/queue/upkeep.js';
 import { runTasksOnce } from '../src/scheduler/index.js';
 import { TASKS } from '../src/scheduler/tasks.js';
 import { makeTransaction } from './helpers/factories.js';
@@ -279,19 +279,26 @@ describe('groups, caps and assignment', () => {
 });
 
 describe.runIf(STORE === 'postgres')('queue upkeep on the server store', () => {
-  it('vacuums cases once claims and decisions have left enough dead rows, and not before', async () => {
+  it('vacuums cases once claims and decisions have left enough dead rows, analyzes tables gone stale, and not before', async () => {
     expect([queueNeedsVacuum(4_999, 10_000), queueNeedsVacuum(5_000, 10_000)]).toEqual([false, true]);
     expect([queueNeedsVacuum(9_999, 1e6), queueNeedsVacuum(10_000, 1e6)]).toEqual([false, true]);
-    const vacuums = async () =>
+    expect([needsAnalyze(999, 0), needsAnalyze(1_000, 0), needsAnalyze(99_999, 1e6)]).toEqual([
+      false,
+      true,
+      false,
+    ]);
+    const counts = async () =>
       (
-        await s.ctx.db.query<{ n: number }>(
-          `select vacuum_count::int as n from pg_stat_user_tables where relid = 'cases'::regclass`,
+        await s.ctx.db.query<{ vacuums: number; analyzes: number }>(
+          `select (select vacuum_count::int from pg_stat_user_tables where relid = 'cases'::regclass) as vacuums,
+             (select analyze_count::int from pg_stat_user_tables where relid = 'transactions'::regclass) as analyzes`,
         )
-      ).rows[0]!.n;
+      ).rows[0]!;
     await s.ctx.db.query('vacuum cases');
-    const before = await vacuums();
-    await queueVacuumTask.run(s.ctx);
-    expect(await vacuums()).toBe(before);
+    await queueUpkeepTask.run(s.ctx);
+    const before = await counts();
+    await queueUpkeepTask.run(s.ctx);
+    expect(await counts()).toEqual(before);
 
     // 3,000 cases claimed and closed: 6,000 dead rows, in the statistics at once.
     await s.ctx.db.transaction(async (tx) => {
@@ -314,9 +321,11 @@ describe.runIf(STORE === 'postgres')('queue upkeep on the server store', () => {
         await tx.query(`update cases set status = $1 where id like 'vc-%'`, [status]);
       });
     }
-    await queueVacuumTask.run(s.ctx);
-    expect(await vacuums()).toBe(before + 1);
-    await queueVacuumTask.run(s.ctx);
-    expect(await vacuums()).toBe(before + 1);
+    // 3,000 new transactions and 9,000 changes to cases: both tables analyzed, cases vacuumed.
+    const after = { vacuums: before.vacuums + 1, analyzes: before.analyzes + 1 };
+    await queueUpkeepTask.run(s.ctx);
+    expect(await counts()).toEqual(after);
+    await queueUpkeepTask.run(s.ctx);
+    expect(await counts()).toEqual(after);
   });
 });

@@ -25,7 +25,10 @@ export async function reopenForReview(q: Queryable, tenantId: string, caseId: st
   );
 }
 
-/** Closes a case and sets its transaction's final verdict and released output. */
+/**
+ * Closes a case and sets its transaction's final verdict, in one statement. A released
+ * transaction releases `edited` when the reviewer edited it, else its own redacted output.
+ */
 export async function closeCase(
   q: Queryable,
   c: {
@@ -35,18 +38,19 @@ export async function closeCase(
     decisionId: string;
     action: string;
     verdict: string;
-    released: string | null;
+    edited: string | null;
     at: Date;
   },
 ): Promise<void> {
   await q.query(
-    `update cases set status = 'closed', closed_at = $3, decision = $4, decision_id = $5, lease_expires_at = null
-     where tenant_id = $1 and id = $2`,
-    [c.tenantId, c.caseId, c.at, c.action, c.decisionId],
-  );
-  await q.query(
-    `update transactions set verdict = $3, released_output = $4, decided_at = $5 where tenant_id = $1 and id = $2`,
-    [c.tenantId, c.transactionId, c.verdict, c.released, c.at],
+    `with closed as (
+       update cases set status = 'closed', closed_at = $4, decision = $5, decision_id = $6, lease_expires_at = null
+       where tenant_id = $1 and id = $2)
+     update transactions
+     set verdict = $7, decided_at = $4,
+       released_output = case when $7 = 'released' then coalesce($8, redacted_output) end
+     where tenant_id = $1 and id = $3`,
+    [c.tenantId, c.caseId, c.transactionId, c.at, c.action, c.decisionId, c.verdict, c.edited],
   );
 }
 

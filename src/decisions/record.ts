@@ -81,8 +81,10 @@ export async function recordDecision(ctx: Ctx, by: Principal, input: DecisionInp
     if (input.action === 'reject') await checkReason(tx, by.tenantId, policy.doc.reasons, reason);
     const template =
       input.template_id === undefined ? undefined : await templateBody(tx, by.tenantId, input.template_id);
-    const original = await redactedOutput(tx, by.tenantId, c.transaction_id);
-    const ratio = input.action === 'edit' ? editRatio(original, input.output!) : null;
+    const ratio =
+      input.action === 'edit'
+        ? editRatio(await redactedOutput(tx, by.tenantId, c.transaction_id), input.output!)
+        : null;
     const timeSpent = now.getTime() - new Date(c.claimed_at ?? now).getTime();
     const blind =
       c.reviewers_required > 1 && (await countReviews(tx, by.tenantId, c.id)) < c.reviewers_required;
@@ -104,7 +106,7 @@ export async function recordDecision(ctx: Ctx, by: Principal, input: DecisionInp
       checklist: input.checklist ?? null,
       blind,
     });
-    const move = { tx, config, by, c, now, original };
+    const move = { tx, config, by, c, now };
     const outcome = blind
       ? await applyBlindReview(move, input, decisionId)
       : input.action === 'escalate'
@@ -162,16 +164,14 @@ interface Move {
   by: Principal;
   c: CaseState;
   now: Date;
-  original: string;
 }
 
 async function close(m: Move, decisionId: string, action: string, edited?: string): Promise<Outcome> {
   const verdict = action === 'reject' ? 'blocked' : 'released';
-  const released = verdict === 'released' ? (edited ?? m.original) : null;
   const ref = { tenantId: m.by.tenantId, caseId: m.c.id, level: m.c.level };
   await insertClockEvents(m.tx, bothClocks(ref, 'stop', m.now, m.by.keyId));
   const target = { tenantId: m.by.tenantId, caseId: m.c.id, transactionId: m.c.transaction_id };
-  await closeCase(m.tx, { ...target, decisionId, action, verdict, released, at: m.now });
+  await closeCase(m.tx, { ...target, decisionId, action, verdict, edited: edited ?? null, at: m.now });
   // Safe-pattern learning and folded repeats follow the case's outcome (routing).
   await recordCaseOutcome(m.tx, {
     tenantId: m.by.tenantId,

@@ -13,23 +13,39 @@ export function queueNeedsVacuum(dead: number, live: number): boolean {
 }
 
 /**
- * Every 5 s on the leader: vacuums `cases` when claims and decisions have left enough dead rows.
- * Autovacuum looks at a table at most once a minute (and may be off), while a queue working
- * thousands of claims a second loses a fifth of its rate within 20 s to the dead entries it
- * walks. `SKIP_LOCKED`: an autovacuum already at work on the table is left to finish. The
- * embedded store serves one process at a human pace and is left to itself.
+ * Whether a table's planner statistics are stale: rows changed since its last ANALYZE reach 10 %
+ * of the live ones (autovacuum's own default), and at least 1,000.
  */
-export const queueVacuumTask: ScheduledTask = {
-  name: 'queue.vacuum',
+export function needsAnalyze(modified: number, live: number): boolean {
+  return modified >= Math.max(1_000, live * 0.1);
+}
+
+/**
+ * Every 5 s on the leader: vacuums `cases` when claims and decisions have left enough dead rows,
+ * and analyzes each of Gatehouse's tables whose statistics went stale. Autovacuum looks at a table
+ * at most once a minute, and may be off (as on the machines this was built on). Then nothing
+ * removes the dead entries a busy queue walks over (a fifth of its rate lost within 20 s), and the
+ * planner keeps believing that tables created empty are still empty: the card's history then read
+ * all of a tenant's decisions for every past case it showed. `SKIP_LOCKED`: an autovacuum already
+ * at work on a table is left to finish. The embedded store serves one process at a human pace and
+ * is left to itself.
+ */
+export const queueUpkeepTask: ScheduledTask = {
+  name: 'queue.upkeep',
   everyMs: 5_000,
   leaderOnly: true,
   run: async (ctx: Ctx) => {
     if (ctx.db.kind !== 'postgres') return;
-    const { rows } = await ctx.db.query<{ dead: number; live: number }>(
-      `select n_dead_tup::int as dead, n_live_tup::int as live from pg_stat_user_tables
-       where relid = 'cases'::regclass`,
+    const { rows } = await ctx.db.query<{ name: string; dead: number; live: number; modified: number }>(
+      `select relname as name, n_dead_tup::int as dead, n_live_tup::int as live,
+         n_mod_since_analyze::int as modified
+       from pg_stat_user_tables where schemaname = current_schema()`,
     );
-    const t = rows[0];
-    if (t && queueNeedsVacuum(t.dead, t.live)) await ctx.db.query('vacuum (skip_locked) cases');
+    const cases = rows.find((t) => t.name === 'cases');
+    if (cases && queueNeedsVacuum(cases.dead, cases.live)) await ctx.db.query('vacuum (skip_locked) cases');
+    for (const t of rows) {
+      if (needsAnalyze(t.modified, t.live))
+        await ctx.db.query(`analyze (skip_locked) "${t.name.replaceAll('"', '""')}"`);
+    }
   },
 };

@@ -3,7 +3,7 @@ import { judgeTask } from '../gates/index.js';
 import { goldenTask } from '../golden/evaluate.js';
 import { breachTask } from '../queue/clock/breach.js';
 import { leaseExpiryTask } from '../queue/expiry.js';
-import { queueVacuumTask } from '../queue/upkeep.js';
+import { queueUpkeepTask } from '../queue/upkeep.js';
 import { sloAlertTask, sloRollupTask } from '../slo/index.js';
 import { fireEscalationsTask, scheduleMissedCasesTask } from '../escalation/index.js';
 import { deliverNotificationsTask } from '../notify/index.js';
@@ -17,7 +17,7 @@ export const TASKS: readonly ScheduledTask[] = [
   judgeTask,
   breachTask,
   leaseExpiryTask,
-  queueVacuumTask,
+  queueUpkeepTask,
   sloRollupTask,
   sloAlertTask,
   goldenTask,
