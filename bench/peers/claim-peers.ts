@@ -46,6 +46,10 @@ async function pgBoss(size: number): Promise<void> {
       Array.from({ length: Math.min(5000, size - i) }, (_, j) => ({ data: { n: i + j } })),
     );
   }
+  const fetchComplete = async () => {
+    const [job] = await boss.fetch(QUEUE, { batchSize: 1 });
+    if (job) await boss.complete(QUEUE, job.id);
+  };
   for (const clients of CLIENTS) {
     const stop = background(() =>
       boss.insert(
@@ -53,10 +57,7 @@ async function pgBoss(size: number): Promise<void> {
         Array.from({ length: 10 }, () => ({ data: { n: 0 } })),
       ),
     );
-    const r = await closedLoop(clients, SECONDS, async () => {
-      const [job] = await boss.fetch(QUEUE, { batchSize: 1 });
-      if (job) await boss.complete(QUEUE, job.id);
-    });
+    const r = await closedLoop(clients, SECONDS, fetchComplete);
     await stop();
     console.log(JSON.stringify({ peer: 'pg-boss', size, clients, ...r }));
   }
@@ -64,11 +65,7 @@ async function pgBoss(size: number): Promise<void> {
     const clients = Math.max(...CLIENTS);
     const r = await measureWal(
       reader,
-      () =>
-        closedLoop(clients, SECONDS, async () => {
-          const [job] = await boss.fetch(QUEUE, { batchSize: 1 });
-          if (job) await boss.complete(QUEUE, job.id);
-        }),
+      () => closedLoop(clients, SECONDS, fetchComplete),
       (r) => r.total,
     );
     console.log(JSON.stringify({ peer: 'pg-boss', size, clients, ...r }));
