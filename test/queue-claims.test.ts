@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimCases } from '../src/queue/index.js';
 import { comparePriority, priority } from '../src/queue/priority.js';
-import { needsAnalyze, queueNeedsVacuum, queueUpkeepTask } from '../src/queue/upkeep.js';
+import { needsAnalyze, needsVacuum, queueNeedsVacuum, queueUpkeepTask } from '../src/queue/upkeep.js';
 import { runTasksOnce } from '../src/scheduler/index.js';
 import { TASKS } from '../src/scheduler/tasks.js';
 import { makeTransaction } from './helpers/factories.js';
@@ -279,8 +279,9 @@ describe('groups, caps and assignment', () => {
 });
 
 describe.runIf(STORE === 'postgres')('queue upkeep on the server store', () => {
-  it('vacuums cases once claims and decisions have left enough dead rows, analyzes tables gone stale, and not before', async () => {
+  it('vacuums cases once claims and decisions have left enough dead rows, other tables at autovacuum thresholds, analyzes tables gone stale, and not before', async () => {
     expect([queueNeedsVacuum(4_999, 10_000), queueNeedsVacuum(5_000, 10_000)]).toEqual([false, true]);
+    expect([needsVacuum(2_049, 10_000), needsVacuum(2_050, 10_000)]).toEqual([false, true]);
     expect([queueNeedsVacuum(9_999, 1e6), queueNeedsVacuum(10_000, 1e6)]).toEqual([false, true]);
     expect([needsAnalyze(999, 0), needsAnalyze(1_000, 0), needsAnalyze(99_999, 1e6)]).toEqual([
       false,
@@ -289,12 +290,13 @@ describe.runIf(STORE === 'postgres')('queue upkeep on the server store', () => {
     ]);
     const counts = async () =>
       (
-        await s.ctx.db.query<{ vacuums: number; analyzes: number }>(
+        await s.ctx.db.query<{ vacuums: number; txVacuums: number; analyzes: number }>(
           `select (select vacuum_count::int from pg_stat_user_tables where relid = 'cases'::regclass) as vacuums,
+             (select vacuum_count::int from pg_stat_user_tables where relid = 'transactions'::regclass) as "txVacuums",
              (select analyze_count::int from pg_stat_user_tables where relid = 'transactions'::regclass) as analyzes`,
         )
       ).rows[0]!;
-    await s.ctx.db.query('vacuum cases');
+    await s.ctx.db.query('vacuum cases, transactions');
     await queueUpkeepTask.run(s.ctx);
     const before = await counts();
     await queueUpkeepTask.run(s.ctx);
@@ -321,11 +323,24 @@ describe.runIf(STORE === 'postgres')('queue upkeep on the server store', () => {
         await tx.query(`update cases set status = $1 where id like 'vc-%'`, [status]);
       });
     }
-    // 3,000 new transactions and 9,000 changes to cases: both tables analyzed, cases vacuumed.
-    const after = { vacuums: before.vacuums + 1, analyzes: before.analyzes + 1 };
+    // 3,000 new transactions and 9,000 changes to cases: both tables analyzed, cases vacuumed;
+    // transactions, with no dead rows yet, not vacuumed.
+    const after = { vacuums: before.vacuums + 1, txVacuums: before.txVacuums, analyzes: before.analyzes + 1 };
     await queueUpkeepTask.run(s.ctx);
     expect(await counts()).toEqual(after);
     await queueUpkeepTask.run(s.ctx);
     expect(await counts()).toEqual(after);
+
+    // Their verdicts set: 3,000 dead transactions rows, well over a fifth of the live ones.
+    await s.ctx.db.transaction(async (tx) => {
+      await tx.query('select pg_stat_force_next_flush()');
+      await tx.query(`update transactions set verdict = 'released' where id like 'vt-%'`);
+    });
+    await queueUpkeepTask.run(s.ctx);
+    expect(await counts()).toEqual({
+      ...after,
+      txVacuums: after.txVacuums + 1,
+      analyzes: after.analyzes + 1,
+    });
   });
 });

@@ -13,6 +13,15 @@ export function queueNeedsVacuum(dead: number, live: number): boolean {
 }
 
 /**
+ * Whether any other table has enough dead rows to vacuum: autovacuum's own default threshold (50
+ * rows plus a fifth of the live ones). Only `cases` is walked by every claim; the rest (verdicts set
+ * on `transactions`, leaf indexes set on `audit_entries`) just must not bloat without bound.
+ */
+export function needsVacuum(dead: number, live: number): boolean {
+  return dead >= 50 + live * 0.2;
+}
+
+/**
  * Whether a table's planner statistics are stale: rows changed since its last ANALYZE reach 10 %
  * of the live ones (autovacuum's own default), and at least 1,000.
  */
@@ -22,9 +31,10 @@ export function needsAnalyze(modified: number, live: number): boolean {
 
 /**
  * Every 5 s on the leader: vacuums `cases` when claims and decisions have left enough dead rows,
- * and analyzes each of Gatehouse's tables whose statistics went stale. Autovacuum looks at a table
- * at most once a minute, and may be off (as on the machines this was built on). Then nothing
- * removes the dead entries a busy queue walks over (a fifth of its rate lost within 20 s), and the
+ * any other of Gatehouse's tables at autovacuum's thresholds, and analyzes each table whose
+ * statistics went stale. Autovacuum looks at a table at most once a minute, and may be off (as on
+ * the machines this was built on). Then nothing removes the dead entries a busy queue walks over
+ * (a fifth of its rate lost within 20 s), nothing stops the other tables bloating, and the
  * planner keeps believing that tables created empty are still empty: the card's history then read
  * all of a tenant's decisions for every past case it showed. `SKIP_LOCKED`: an autovacuum already
  * at work on a table is left to finish. The embedded store serves one process at a human pace and
@@ -41,11 +51,11 @@ export const queueUpkeepTask: ScheduledTask = {
          n_mod_since_analyze::int as modified
        from pg_stat_user_tables where schemaname = current_schema()`,
     );
-    const cases = rows.find((t) => t.name === 'cases');
-    if (cases && queueNeedsVacuum(cases.dead, cases.live)) await ctx.db.query('vacuum (skip_locked) cases');
     for (const t of rows) {
-      if (needsAnalyze(t.modified, t.live))
-        await ctx.db.query(`analyze (skip_locked) "${t.name.replaceAll('"', '""')}"`);
+      const name = `"${t.name.replaceAll('"', '""')}"`;
+      const vacuum = t.name === 'cases' ? queueNeedsVacuum(t.dead, t.live) : needsVacuum(t.dead, t.live);
+      if (vacuum) await ctx.db.query(`vacuum (skip_locked) ${name}`);
+      if (needsAnalyze(t.modified, t.live)) await ctx.db.query(`analyze (skip_locked) ${name}`);
     }
   },
 };
