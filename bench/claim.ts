@@ -317,9 +317,9 @@ function peers(url: string, sizes: number[], clients: number[], wal = true): Pro
 
 /**
  * The target point again, in rounds: Gatehouse core, then each peer, `ROUNDS` times. Peers measured
- * minutes after Gatehouse drift with a shared host (the same code ran 2,635 and 1,239 claims/s here
- * at 16 reviewers in two runs half an hour apart, the peers much less), so each round's ratios come
- * from runs seconds apart, and the median round is the figure to read.
+ * minutes after Gatehouse drift with a shared host (the same code ran 1,239 and 3,018 claims/s here
+ * at 16 reviewers in two runs seven minutes apart, the peers much less), so each round's ratios
+ * come from runs seconds apart, and the median round is the figure to read.
  */
 async function rounds(ctx: Ctx, reviewers: Principal[], url: string, size: number): Promise<string> {
   const clients = CLIENTS.at(-1)!;
